@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { createService } from '../../engine/create-service.ts';
+import { startHeadless } from '../../headless/server.ts';
+import { openBrowser } from '../open-browser.ts';
+import { parsePort } from '../options.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run Lifeboat without a display: the web interface on 127.0.0.1, protected by a token')
+    .option('--port <port>', 'port to listen on (default: a free one)', parsePort, 0)
+    .option('--open', 'open the web interface in the default browser')
+    .action(async (options: { port: number; open?: boolean }) => {
+      const service = createService('headless');
+      const server = await startHeadless({ service, port: options.port });
+      process.stdout.write(`Lifeboat is running. Open this link in a browser on this computer:\n  ${server.url}\n`);
+      process.stdout.write('Press Ctrl+C to stop.\n');
+      if (options.open) openBrowser(server.url);
+      const stop = async (): Promise<void> => {
+        await server.close();
+        await service.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

@@ -1,0 +1,9 @@
+/**
+ * Channel names, free of zod so the sandboxed preload stays tiny. A test checks they match the
+ * contract's operations and events exactly.
+ */
+export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs'] as const;
+export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged'] as const;
+
+export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;
+export const eventChannel = (event: string): string => `lifeboat:event:${event}`;

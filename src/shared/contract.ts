@@ -1,0 +1,106 @@
+/**
+ * The API contract between the engine's Service and every user interface (Electron window, browser UI
+ * over the headless host, tests). Each operation has a zod schema for its input and output; hosts parse
+ * every input before the Service sees it. Types only + schemas: no I/O here.
+ */
+import { z } from 'zod';
+import { errorCodes } from './errors.ts';
+
+export const languageSchema = z.enum(['en', 'ru']);
+export const themeSchema = z.enum(['light', 'dark', 'auto']);
+
+export const settingsSchema = z.object({
+  language: languageSchema,
+  theme: themeSchema,
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: z.enum(['desktop', 'headless', 'cli']),
+  platform: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const jobStatusSchema = z.enum(['idle', 'running', 'ok', 'warning', 'failed', 'paused']);
+export const jobSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: jobStatusSchema,
+  lastSuccessAt: z.string().datetime().nullable(),
+  nextRunAt: z.string().datetime().nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+const none = z.undefined();
+
+/** Every request/response operation. The key is also the method name in `window.lifeboat`. */
+export const operations = {
+  getAppInfo: { input: none, output: appInfoSchema },
+  getSettings: { input: none, output: settingsSchema },
+  updateSettings: { input: settingsPatchSchema, output: settingsSchema },
+  listJobs: { input: none, output: z.array(jobSummarySchema) },
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type OperationInput<N extends OperationName> = z.infer<Operations[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.infer<Operations[N]['output']>;
+
+export const progressEventSchema = z.object({
+  jobId: z.string().nullable(),
+  operation: z.string(),
+  phase: z.string(),
+  filesDone: z.number().int().nonnegative(),
+  filesTotal: z.number().int().nonnegative().nullable(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative().nullable(),
+  currentItem: z.string().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type ProgressEvent = z.infer<typeof progressEventSchema>;
+
+export const logEventSchema = z.object({
+  time: z.string().datetime(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+  jobId: z.string().nullable(),
+});
+export type LogEvent = z.infer<typeof logEventSchema>;
+
+/** Events the Service pushes to every connected user interface. */
+export const events = {
+  progress: progressEventSchema,
+  jobState: jobSummarySchema,
+  log: logEventSchema,
+  settingsChanged: settingsSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+export const errorInfoSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  hint: z.string().optional(),
+  details: z.string().optional(),
+});
+
+/** What crosses a process boundary for every call: errors keep their code instead of becoming strings. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorInfoSchema> };
+
+/** The Service as every host sees it. */
+export type ServiceApi = { [N in OperationName]: (input: OperationInput<N>) => Promise<OperationOutput<N>> };
+
+/** What the preload exposes as `window.lifeboat` and the browser transport mirrors. */
+export type LifeboatBridge = {
+  [N in OperationName]: (input: OperationInput<N>) => Promise<Result<OperationOutput<N>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
