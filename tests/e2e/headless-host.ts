@@ -15,7 +15,8 @@ export interface RunningHost {
  */
 export async function startHost(home = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-'))): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
-    env: { ...process.env, LIFEBOAT_HOME: home },
+    // A fixed locale, so the first start is in English whatever the machine's language is.
+    env: { ...process.env, LIFEBOAT_HOME: home, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -8,6 +8,12 @@ export interface SettingsStore {
 
 export const defaultSettings: Settings = { language: 'en', theme: 'auto' };
 
+/** A first start speaks the computer's language when we have it (Russian), English otherwise. */
+export function systemLanguage(env: NodeJS.ProcessEnv = process.env): Settings['language'] {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || Intl.DateTimeFormat().resolvedOptions().locale;
+  return /^ru([_.-]|$)/i.test(locale) ? 'ru' : 'en';
+}
+
 /**
  * Settings in `settings.json` under the data folder, through `conf` (the same format electron-store
  * writes, atomic writes). Values that fail validation (hand-edited file, older version) fall back to the
@@ -15,15 +21,17 @@ export const defaultSettings: Settings = { language: 'en', theme: 'auto' };
  */
 export class FileSettingsStore implements SettingsStore {
   readonly #conf: Conf<Record<string, unknown>>;
+  readonly #defaults: Settings;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, defaults: Settings = { ...defaultSettings, language: systemLanguage() }) {
     this.#conf = new Conf({ cwd: dataDir, configName: 'settings', projectName: 'lifeboat' });
+    this.#defaults = defaults;
   }
 
   get(): Settings {
     const raw = this.#conf.store;
-    const merged: Record<string, unknown> = { ...defaultSettings };
-    for (const key of Object.keys(defaultSettings) as (keyof Settings)[]) {
+    const merged: Record<string, unknown> = { ...this.#defaults };
+    for (const key of Object.keys(this.#defaults) as (keyof Settings)[]) {
       const field = settingsSchema.shape[key].safeParse(raw[key]);
       if (field.success) merged[key] = field.data;
     }
