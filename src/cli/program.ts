@@ -1,5 +1,10 @@
 import { Command } from 'commander';
 import { appVersion } from '../engine/version.ts';
+import { registerBrowse } from './commands/browse.ts';
+import { registerCheck } from './commands/check.ts';
+import { registerKey } from './commands/key.ts';
+import { registerRepoBasics } from './commands/repo-basics.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerServe } from './commands/serve.ts';
 
 /** The `lifeboat` command line; each capability registers its commands here. */
@@ -8,7 +13,15 @@ export function buildProgram(): Command {
     .description('Lifeboat: encrypted, versioned backups of your CRM data (restic-compatible repositories)')
     .version(appVersion, '-V, --version')
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: true });
+    .configureHelp({ sortSubcommands: true })
+    .option('-r, --repo <location>', 'repository: a folder path (or set LIFEBOAT_REPOSITORY)')
+    .option('-p, --password-file <file>', 'read the repository password from a file (or set LIFEBOAT_PASSWORD)')
+    .option('--json', 'machine-readable output');
+  registerRepoBasics(program);
+  registerBrowse(program);
+  registerRestore(program);
+  registerCheck(program);
+  registerKey(program);
   registerServe(program);
   return program;
 }

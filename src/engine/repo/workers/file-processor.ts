@@ -1,0 +1,251 @@
+/**
+ * The hot path of a backup: read one file, cut it into chunks, hash them, and encode (compress +
+ * encrypt) only the chunks the repository does not have yet. Runs inside a file worker, or in
+ * process for tiny files; both use this same code with a different `request` channel.
+ *
+ * Dedup protocol, one round-trip per batch (not per chunk):
+ *   worker → main  { type: 'batch', chunks: [{ id, length }…] }   ≤ batchBytes of plaintext
+ *   main → worker  { need: [indexes into chunks] }                 new, not in flight elsewhere
+ *   worker → main  { type: 'blobs', blobs: [{ id, length, data, uncompressedLength }…] }  (transferred)
+ *   main → worker  {}                                              after the packer accepted them
+ * The worker waits for each answer, so it holds at most one batch plus one read-ahead block: memory
+ * is bounded by batchBytes + blockSize + maxChunk, whatever the file size. The second answer is the
+ * backpressure point: the main thread delays it while its packs/uploads are full.
+ */
+import { createHash } from 'node:crypto';
+import { constants as fsc } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import type { Transferable } from 'node:worker_threads';
+import { LifeboatError } from '../../../shared/errors.ts';
+import { encodeBlob } from '../blob-codec.ts';
+import { Chunker } from '../chunker.ts';
+import type { ChunkerParams } from '../chunker.ts';
+import type { MasterKey } from '../crypto.ts';
+import { cancelledError } from './worker-protocol.ts';
+
+export interface FileTask {
+  path: string;
+  /** zstd when it helps (repository v2); default true. */
+  compress?: boolean;
+  /** Read size; default 8 MiB. */
+  blockSize?: number;
+  /** Plaintext bytes per dedup round-trip; default 16 MiB. */
+  batchBytes?: number;
+  /** Only for tests; production always uses the defaults (they decide dedup). */
+  chunker?: Partial<ChunkerParams>;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+}
+
+export interface ChunkRef {
+  /** sha256 of the plaintext, hex: the data blob id. */
+  id: string;
+  length: number;
+}
+
+export interface EncodedChunk extends ChunkRef {
+  /** IV ‖ ciphertext ‖ MAC, ready for a pack. */
+  data: Uint8Array;
+  uncompressedLength: number | undefined;
+}
+
+export type FileMessage = { type: 'batch'; chunks: ChunkRef[] } | { type: 'blobs'; blobs: EncodedChunk[] };
+
+/** Answer to 'batch': `need` lists the indexes to encode and send. Answer to 'blobs': {}. */
+export interface FileReply {
+  need?: number[];
+}
+
+export interface FileResult {
+  path: string;
+  /** The file's content list, in order ([] for an empty file). */
+  chunks: ChunkRef[];
+  /** Bytes actually read (may differ from before.size when the file changed). */
+  bytesRead: number;
+  /** Chunks this file sent as new blobs, and their plaintext bytes. */
+  newChunks: number;
+  newBytes: number;
+  before: FileStat;
+  after: FileStat;
+  /** Size or mtime changed while reading, or the bytes read differ from the size: content may be torn. */
+  changed: boolean;
+}
+
+export interface ProcessContext {
+  signal: AbortSignal;
+  request(msg: FileMessage, transfer?: readonly Transferable[]): Promise<FileReply>;
+}
+
+interface PendingChunk extends ChunkRef {
+  pieces: Buffer[];
+}
+
+const defaultBlockSize = 8 * 1024 * 1024;
+const defaultBatchBytes = 16 * 1024 * 1024;
+
+// O_NOFOLLOW: the scanner saw a regular file; if it became a symlink since, do not follow it.
+// O_NONBLOCK: opening a FIFO must not hang waiting for a writer (fstat rejects it just after).
+const openFlags = fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0) | (fsc.O_NONBLOCK ?? 0);
+
+export async function processFile(task: FileTask, key: MasterKey, ctx: ProcessContext): Promise<FileResult> {
+  const { path } = task;
+  const blockSize = task.blockSize ?? defaultBlockSize;
+  const batchBytes = task.batchBytes ?? defaultBatchBytes;
+  const compress = task.compress ?? true;
+  const chunker = new Chunker(task.chunker);
+  const chunks: ChunkRef[] = [];
+  let pieces: Buffer[] = [];
+  let pieceBytes = 0;
+  let batch: PendingChunk[] = [];
+  let pendingBytes = 0;
+  let newChunks = 0;
+  let newBytes = 0;
+
+  const completeChunk = () => {
+    const h = createHash('sha256');
+    for (const p of pieces) h.update(p);
+    const length = pieceBytes;
+    const chunk: PendingChunk = { id: h.digest('hex'), length, pieces };
+    pieces = [];
+    pieceBytes = 0;
+    chunks.push({ id: chunk.id, length });
+    batch.push(chunk);
+    pendingBytes += length;
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    pendingBytes = 0;
+    const { need = [] } = await ctx.request({
+      type: 'batch',
+      chunks: current.map(({ id, length }) => ({ id, length })),
+    });
+    if (need.length === 0) return;
+    const blobs: EncodedChunk[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const i of need) {
+      const c = current[i];
+      if (!c) throw new LifeboatError('INTERNAL', `Dedup answer names chunk ${i} of ${current.length}.`);
+      if (ctx.signal.aborted) throw cancelledError('Reading the file');
+      const plain = c.pieces.length === 1 ? c.pieces[0]! : Buffer.concat(c.pieces, c.length);
+      const enc = encodeBlob(key, plain, { compress });
+      const data = ownBuffer(enc.data);
+      transfer.push(data.buffer as ArrayBuffer);
+      blobs.push({ id: c.id, length: c.length, data, uncompressedLength: enc.uncompressedLength });
+      newChunks++;
+      newBytes += c.length;
+    }
+    await ctx.request({ type: 'blobs', blobs }, transfer);
+  };
+
+  let fh: FileHandle;
+  try {
+    fh = await open(path, openFlags);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  let readAhead: Promise<Buffer> | undefined;
+  try {
+    const beforeStats = await fh.stat({ bigint: true }).catch((err: unknown) => {
+      throw unreadable(path, err);
+    });
+    if (!beforeStats.isFile()) {
+      throw new LifeboatError('SOURCE_UNREADABLE', `${path} is not a regular file.`, {
+        hint: 'It changed type since the folder was scanned; it will be saved as it is next time.',
+      });
+    }
+    const before = toFileStat(beforeStats);
+    let position = 0;
+    const readAt = (pos: number) => {
+      const p = readBlock(fh, pos, blockSize).catch((err: unknown) => Promise.reject(unreadable(path, err)));
+      p.catch(() => undefined); // a read-ahead may fail while we wait for the main thread: not "unhandled"
+      return p;
+    };
+    readAhead = readAt(0);
+    for (;;) {
+      const block = await readAhead;
+      readAhead = undefined;
+      if (block.length === 0) break;
+      position += block.length;
+      readAhead = readAt(position); // overlap the next read with chunking and hashing this block
+      if (ctx.signal.aborted) throw cancelledError('Reading the file');
+      let prev = 0;
+      for (const cut of chunker.push(block)) {
+        pieces.push(block.subarray(prev, cut));
+        pieceBytes += cut - prev;
+        completeChunk();
+        prev = cut;
+      }
+      if (prev < block.length) {
+        pieces.push(block.subarray(prev));
+        pieceBytes += block.length - prev;
+      }
+      if (pendingBytes >= batchBytes) await flush();
+    }
+    if (chunker.finish() > 0) completeChunk();
+    await flush();
+    const after = toFileStat(await fh.stat({ bigint: true }));
+    const changed =
+      before.size !== after.size || before.mtimeNs !== after.mtimeNs || position !== before.size;
+    return { path, chunks, bytesRead: position, newChunks, newBytes, before, after, changed };
+  } finally {
+    await readAhead?.catch(() => undefined); // never close the handle under an in-flight read
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Reads up to `size` bytes at `position` into a fresh buffer (chunks keep references to it). */
+async function readBlock(fh: FileHandle, position: number, size: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafeSlow(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await fh.read(buf, filled, size - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+
+/** A Buffer that owns its whole ArrayBuffer, so it can be transferred (pooled slices cannot). */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer))
+    return b;
+  const copy = Buffer.allocUnsafeSlow(b.length);
+  b.copy(copy);
+  return copy;
+}
+
+function toFileStat(s: BigIntStats): FileStat {
+  return { size: Number(s.size), mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, ino: s.ino, dev: s.dev };
+}
+
+const hints: Record<string, string> = {
+  EACCES: 'Lifeboat has no permission to read it. Run Lifeboat as a user who can, or exclude the file.',
+  EPERM: 'Lifeboat has no permission to read it. Run Lifeboat as a user who can, or exclude the file.',
+  EBUSY: 'Another program has locked it. Close that program or back up a copy or an export instead.',
+  ENOENT: 'It was deleted or moved while the backup ran.',
+  ELOOP: 'It became a symbolic link while the backup ran.',
+  EIO: 'The disk reported a read error. Check the disk.',
+};
+
+/** Maps a file-system error to a typed, user-facing error; anything else passes through. */
+export function unreadable(path: string, err: unknown): Error {
+  if (err instanceof LifeboatError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return err instanceof Error ? err : new Error(String(err));
+  return new LifeboatError('SOURCE_UNREADABLE', `Cannot read ${path}.`, {
+    ...(hints[code] ? { hint: hints[code] } : {}),
+    details: (err as Error).message,
+    cause: err,
+  });
+}
