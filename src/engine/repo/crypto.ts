@@ -4,7 +4,7 @@
  * Poly1305 one-time key is r ‖ AES-128_k(nonce) (Bernstein's Poly1305-AES); poly1305 clamps r itself.
  */
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Poly1305 } from '@noble/ciphers/_poly1305.js';
+import { poly1305 } from './poly1305.ts';
 import { LifeboatError } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 
@@ -51,7 +51,7 @@ export function poly1305Aes(
   const oneTimeKey = new Uint8Array(32);
   oneTimeKey.set(key.macR, 0);
   oneTimeKey.set(s, 16);
-  return new Poly1305(oneTimeKey).update(ciphertext).digest();
+  return poly1305(oneTimeKey, ciphertext);
 }
 
 function ctr(key: MasterKey, iv: Uint8Array, input: Uint8Array, out: Buffer, outOffset: number): void {
