@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { appVersion } from '../engine/version.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerForgetPrune } from './commands/forget-prune.ts';
 import { registerKey } from './commands/key.ts';
 import { registerRepoBasics } from './commands/repo-basics.ts';
 import { registerRestore } from './commands/restore.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerBrowse(program);
   registerRestore(program);
   registerCheck(program);
+  registerForgetPrune(program);
   registerKey(program);
   registerServe(program);
   return program;

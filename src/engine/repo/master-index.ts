@@ -191,9 +191,16 @@ export class MasterIndex {
       this.table[slot] = e;
       this.distinct++;
     } else {
-      // Append to the duplicate chain so lookup keeps returning the first copy we saw.
+      // Append to the duplicate chain so lookup keeps returning the first copy we saw. The same
+      // copy listed by two index files (an interrupted prune leaves that) is stored once.
       let last = head;
-      while ((this.nextDup[last] ?? -1) >= 0) last = this.nextDup[last] ?? -1;
+      for (let d = head; d >= 0; d = this.nextDup[d] ?? -1) {
+        if (this.packOf[d] === pack && this.offsets[d] === b.offset) {
+          this.count--;
+          return;
+        }
+        last = d;
+      }
       this.nextDup[last] = e;
     }
     if (this.distinct * 2 > this.table.length) this.rehash(this.table.length * 2);

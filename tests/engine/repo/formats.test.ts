@@ -252,3 +252,17 @@ describe('config', () => {
     expect(() => validateConfig({ ...c, version: 3 })).toThrow(/version/);
   });
 });
+
+describe('MasterIndex duplicates', () => {
+  it('stores a copy listed by two index files once, but keeps real second copies', async () => {
+    const { MasterIndex } = await import('../../../src/engine/repo/master-index.ts');
+    const index = new MasterIndex();
+    const blob = { type: 'data' as const, id: 'ab'.repeat(32), offset: 0, length: 10, uncompressedLength: undefined };
+    index.addPack('11'.repeat(32), [blob]);
+    index.addPack('11'.repeat(32), [blob]);
+    expect(index.lookupAll('data', blob.id)).toHaveLength(1);
+    expect(index.byPack().get('11'.repeat(32))).toHaveLength(1);
+    index.addPack('22'.repeat(32), [blob]);
+    expect(index.lookupAll('data', blob.id)).toHaveLength(2);
+  });
+});
