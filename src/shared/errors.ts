@@ -20,6 +20,9 @@ export const errorCodes = [
   'AUTH_REQUIRED',
   'QUOTA_EXCEEDED',
   'UNSUPPORTED',
+  'KEYCHAIN_UNAVAILABLE',
+  'KEYCHAIN_LOCKED',
+  'SECRETS_FILE_DAMAGED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
