@@ -87,6 +87,20 @@ export async function removeLocks(repo: Repository, opts: { all?: boolean } = {}
   return n;
 }
 
+/**
+ * Locks left by a crashed Lifeboat or restic on this computer (its process is gone) are removed, so a
+ * killed backup does not block the next run, nor restic, for 30 minutes. Other hosts' locks stay.
+ */
+async function removeDeadLocalLocks(repo: Repository, locks: ListedLock[]): Promise<ListedLock[]> {
+  const host = osHostname();
+  const alive: ListedLock[] = [];
+  for (const l of locks) {
+    if (l.stale && l.lock.hostname === host) await repo.backend.remove('locks', l.id).catch(() => undefined);
+    else alive.push(l);
+  }
+  return alive;
+}
+
 function describe(l: LockInfo): string {
   return `${l.exclusive ? 'an exclusive' : 'a'} lock held by PID ${l.pid} on ${l.hostname} (${l.username}) since ${l.time}`;
 }
@@ -164,7 +178,7 @@ function checkConflicts(locks: ListedLock[], exclusive: boolean, ownId?: string)
 /** Takes a lock, or fails with REPO_LOCKED naming the holder. */
 export async function lockRepository(repo: Repository, opts: LockOptions = {}): Promise<RepoLock> {
   const exclusive = opts.exclusive ?? false;
-  checkConflicts(await listLocks(repo), exclusive);
+  checkConflicts(await removeDeadLocalLocks(repo, await listLocks(repo)), exclusive);
   let user = { username: '', uid: 0, gid: 0 };
   try {
     const u = userInfo();
