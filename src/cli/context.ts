@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Repository } from '../engine/repo/repository.ts';
+import { Repository, type RepositoryOptions } from '../engine/repo/repository.ts';
 import { createOutput, type Output } from './output.ts';
 import { backendFor, readPassword, type GlobalOptions } from './repo-context.ts';
 
@@ -18,10 +18,10 @@ export function contextOf(command: Command): CommandContext {
   return { options, out: createOutput(Boolean(options.json)), signal: controller.signal };
 }
 
-export async function openRepository(ctx: CommandContext): Promise<Repository> {
+export async function openRepository(ctx: CommandContext, options: RepositoryOptions = {}): Promise<Repository> {
   const backend = backendFor(ctx.options.repo);
   const password = await readPassword(ctx.options);
-  return Repository.open(backend, password);
+  return Repository.open(backend, password, options);
 }
 
 /** restic-style repeatable options: `--tag a --tag b,c`. */

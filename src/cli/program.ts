@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { appVersion } from '../engine/version.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerBrowse } from './commands/browse.ts';
-import { registerCheck } from './commands/check.ts';
+import { registerCheck, registerUnlock } from './commands/check.ts';
 import { registerForgetPrune } from './commands/forget-prune.ts';
 import { registerKey } from './commands/key.ts';
 import { registerRepoBasics } from './commands/repo-basics.ts';
@@ -19,9 +20,11 @@ export function buildProgram(): Command {
     .option('-p, --password-file <file>', 'read the repository password from a file (or set LIFEBOAT_PASSWORD)')
     .option('--json', 'machine-readable output');
   registerRepoBasics(program);
+  registerBackup(program);
   registerBrowse(program);
   registerRestore(program);
   registerCheck(program);
+  registerUnlock(program);
   registerForgetPrune(program);
   registerKey(program);
   registerServe(program);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { checkRepository, type CheckOptions } from '../../engine/repo/check.ts';
+import { listLocks, removeLocks, withLock } from '../../engine/repo/lock.ts';
 import { LifeboatError } from '../../shared/errors.ts';
 import { contextOf, openRepository } from '../context.ts';
 import { formatBytes } from '../output.ts';
@@ -25,11 +26,14 @@ export function registerCheck(program: Command): void {
       const ctx = contextOf(command);
       const repo = await openRepository(ctx);
       const readData: CheckOptions['readData'] = opts.readData ? true : opts.readDataSubset ? { fraction: opts.readDataSubset } : false;
-      const report = await checkRepository(repo, {
-        readData,
-        signal: ctx.signal,
-        onProgress: (p) => ctx.out.progress(`checking ${p.phase}: ${p.done}/${p.total}`),
-      });
+      // A shared lock, like restic: prune cannot delete data under the check's feet.
+      const report = await withLock(repo, { exclusive: false }, () =>
+        checkRepository(repo, {
+          readData,
+          signal: ctx.signal,
+          onProgress: (p) => ctx.out.progress(`checking ${p.phase}: ${p.done}/${p.total}`),
+        }),
+      );
       ctx.out.endProgress();
       ctx.out.result(report, () => {
         const lines = [
@@ -46,5 +50,21 @@ export function registerCheck(program: Command): void {
         return lines.join('\n');
       });
       if (!report.ok) throw new LifeboatError('REPO_CORRUPT', 'The check found errors in the repository.');
+    });
+}
+
+export function registerUnlock(program: Command): void {
+  program
+    .command('unlock')
+    .description('remove stale locks (left by crashed programs); --remove-all removes every lock')
+    .option('--remove-all', 'remove all locks, even ones that look alive')
+    .action(async (opts: { removeAll?: boolean }, command: Command) => {
+      const ctx = contextOf(command);
+      const repo = await openRepository(ctx);
+      const removed = await removeLocks(repo, { all: Boolean(opts.removeAll) });
+      const left = await listLocks(repo);
+      ctx.out.result({ removed, remaining: left.length }, () =>
+        `removed ${removed} locks${left.length ? `; ${left.length} locks still held by running programs` : ''}`,
+      );
     });
 }
