@@ -19,7 +19,7 @@ export function contextOf(command: Command): CommandContext {
 }
 
 export async function openRepository(ctx: CommandContext, options: RepositoryOptions = {}): Promise<Repository> {
-  const backend = backendFor(ctx.options.repo);
+  const backend = await backendFor(ctx.options);
   const password = await readPassword(ctx.options);
   return Repository.open(backend, password, options);
 }

@@ -5,6 +5,7 @@ import { registerBrowse } from './commands/browse.ts';
 import { registerCheck, registerUnlock } from './commands/check.ts';
 import { registerForgetPrune } from './commands/forget-prune.ts';
 import { registerKey } from './commands/key.ts';
+import { registerLogin } from './commands/login.ts';
 import { registerRepoBasics } from './commands/repo-basics.ts';
 import { registerRestore } from './commands/restore.ts';
 import { registerServe } from './commands/serve.ts';
@@ -18,7 +19,9 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true })
     .option('-r, --repo <location>', 'repository: a folder path (or set LIFEBOAT_REPOSITORY)')
     .option('-p, --password-file <file>', 'read the repository password from a file (or set LIFEBOAT_PASSWORD)')
-    .option('--json', 'machine-readable output');
+    .option('--json', 'machine-readable output')
+    .option('--account <id>', 'cloud account (email or id) when several are signed in')
+    .option('--secrets-file', 'keep cloud tokens in an encrypted file instead of the OS keychain (servers)');
   registerRepoBasics(program);
   registerBackup(program);
   registerBrowse(program);
@@ -27,6 +30,7 @@ export function buildProgram(): Command {
   registerUnlock(program);
   registerForgetPrune(program);
   registerKey(program);
+  registerLogin(program);
   registerServe(program);
   return program;
 }

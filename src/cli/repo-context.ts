@@ -1,30 +1,42 @@
 import { readFile } from 'node:fs/promises';
 import { LifeboatError } from '../shared/errors.ts';
+import { resolveDataDir } from '../engine/paths.ts';
+import { openSecretStore } from '../engine/secrets/open-secret-store.ts';
+import type { SecretStore } from '../engine/secrets/secret-store.ts';
 import type { Backend } from '../engine/storage/backend.ts';
-import { LocalBackend } from '../engine/storage/local-backend.ts';
+import { openBackend } from '../engine/storage/open-backend.ts';
 import { promptHidden } from './prompt.ts';
 
 export interface GlobalOptions {
   repo?: string;
   passwordFile?: string;
   json?: boolean;
+  account?: string;
+  secretsFile?: boolean;
 }
 
-/** Parses a repository location: a folder path now; `gdrive:FOLDER` and `dropbox:/PATH` plug in here. */
-export function backendFor(location: string | undefined): Backend {
-  const where = location ?? process.env.LIFEBOAT_REPOSITORY;
+/**
+ * Opens the backend for --repo: a folder, `gdrive:FOLDER` or `dropbox:/PATH` (cloud locations use the
+ * signed-in account; its token comes from the keychain, or the encrypted secrets file).
+ */
+export async function backendFor(options: GlobalOptions): Promise<Backend> {
+  const where = options.repo ?? process.env.LIFEBOAT_REPOSITORY;
   if (!where) {
     throw new LifeboatError('INVALID_ARGUMENT', 'No repository given.', {
-      hint: 'Pass --repo PATH (or set LIFEBOAT_REPOSITORY).',
+      hint: 'Pass --repo PATH, gdrive:FOLDER or dropbox:/PATH (or set LIFEBOAT_REPOSITORY).',
     });
   }
-  const scheme = /^([a-z][a-z0-9+.-]*):(?![\\/])/i.exec(where);
-  if (scheme && scheme[1]!.length > 1) {
-    throw new LifeboatError('UNSUPPORTED', `Repositories of the kind "${scheme[1]}:" are not supported yet.`, {
-      hint: 'Use a local or network folder path.',
-    });
-  }
-  return new LocalBackend(where);
+  const dataDir = resolveDataDir();
+  return openBackend(where, { dataDir, secrets: () => cliSecretStore(options), ...(options.account ? { account: options.account } : {}) });
+}
+
+/** The keychain by default; the encrypted secrets file only when asked (servers without a keyring). */
+export async function cliSecretStore(options: GlobalOptions): Promise<SecretStore> {
+  const useFile = options.secretsFile || process.env.LIFEBOAT_SECRETS === 'file';
+  if (!useFile) return openSecretStore({ dataDir: resolveDataDir(), mode: 'keychain' });
+  const passphrase =
+    process.env.LIFEBOAT_SECRETS_PASSPHRASE || (process.stdin.isTTY ? await promptHidden('Passphrase of the secrets file: ') : undefined);
+  return openSecretStore({ dataDir: resolveDataDir(), mode: 'file', ...(passphrase ? { passphrase } : {}) });
 }
 
 /**

@@ -46,7 +46,7 @@ export function registerRepoBasics(program: Command): void {
     .description('create a new, encrypted repository (restic format, version 2)')
     .action(async (_opts, command: Command) => {
       const ctx = contextOf(command);
-      const backend = backendFor(ctx.options.repo);
+      const backend = await backendFor(ctx.options);
       const password = await readPassword(ctx.options, 'New repository password');
       if (!ctx.options.passwordFile && !process.env.LIFEBOAT_PASSWORD && process.stdin.isTTY) {
         const again = await readPassword(ctx.options, 'Type the password again');
