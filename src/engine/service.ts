@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   AppInfo,
+  CloudAccountInfo,
   EventName,
   EventPayload,
   JobSummary,
@@ -8,6 +9,10 @@ import type {
   Settings,
   SettingsPatch,
 } from '../shared/contract.ts';
+import type { CloudProviderName } from '../shared/locations.ts';
+import { CloudAccounts } from './accounts/cloud-accounts.ts';
+import { signIn, signOut } from './accounts/sign-in.ts';
+import type { SecretStore } from './secrets/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { appVersion } from './version.ts';
 
@@ -15,6 +20,10 @@ export interface ServiceOptions {
   host: AppInfo['host'];
   dataDir: string;
   settings: SettingsStore;
+  /** Opened on first use: the keychain may ask the user to unlock it. */
+  secrets: () => Promise<SecretStore>;
+  /** Opens a link in the system browser; hosts without one rely on the `signInUrl` event. */
+  openUrl?: (url: string) => void;
 }
 
 /**
@@ -61,6 +70,25 @@ export class Service implements ServiceApi {
 
   async listJobs(): Promise<JobSummary[]> {
     return [];
+  }
+
+  async listAccounts(): Promise<CloudAccountInfo[]> {
+    return new CloudAccounts(this.#options.dataDir).list();
+  }
+
+  async signIn({ provider }: { provider: CloudProviderName }): Promise<CloudAccountInfo> {
+    return signIn(provider, {
+      dataDir: this.#options.dataDir,
+      secrets: this.#options.secrets,
+      openUrl: (url) => {
+        this.emit('signInUrl', { provider, url });
+        this.#options.openUrl?.(url);
+      },
+    });
+  }
+
+  async signOut({ provider, accountId }: { provider: CloudProviderName; accountId: string }): Promise<boolean> {
+    return signOut(provider, accountId, { dataDir: this.#options.dataDir, secrets: this.#options.secrets });
   }
 
   async close(): Promise<void> {

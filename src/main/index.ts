@@ -5,11 +5,13 @@
 import path from 'node:path';
 import { app, session, type BrowserWindow } from 'electron';
 import { resolveDataDir } from '../engine/paths.ts';
+import { lazySecretStore } from '../engine/create-service.ts';
 import { Service } from '../engine/service.ts';
 import { FileSettingsStore } from '../engine/settings/settings-store.ts';
 import { createAppOrigin, pickDevServerUrl } from './app-origin.ts';
 import { registerIpc, type IpcAdapter } from './ipc-adapter.ts';
 import { log } from './log.ts';
+import { openExternal } from './open-external.ts';
 import { hardenApp } from './security.ts';
 import { TrustedSenders } from './trusted-senders.ts';
 import { createMainWindow, focusWindow } from './window.ts';
@@ -83,7 +85,13 @@ function start(): void {
     .then(() => {
       hardenApp(app, session.defaultSession, origin);
       const dataDir = resolveDataDir({ electronUserData: app.getPath('userData') });
-      service = new Service({ host: 'desktop', dataDir, settings: new FileSettingsStore(dataDir) });
+      service = new Service({
+        host: 'desktop',
+        dataDir,
+        settings: new FileSettingsStore(dataDir),
+        secrets: lazySecretStore(dataDir),
+        openUrl: (url) => void openExternal(url),
+      });
       ipc = registerIpc({ service, trusted, origin });
       showWindow();
     })

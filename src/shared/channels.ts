@@ -2,8 +2,8 @@
  * Channel names, free of zod so the sandboxed preload stays tiny. A test checks they match the
  * contract's operations and events exactly.
  */
-export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs'] as const;
-export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged'] as const;
+export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut'] as const;
+export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged', 'signInUrl'] as const;
 
 export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;
 export const eventChannel = (event: string): string => `lifeboat:event:${event}`;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { errorCodes } from './errors.ts';
+import { cloudProviderSchema } from './locations.ts';
 
 export const languageSchema = z.enum(['en', 'ru']);
 export const themeSchema = z.enum(['light', 'dark', 'auto']);
@@ -37,6 +38,15 @@ export const jobSummarySchema = z.object({
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
+export const cloudAccountSchema = z.object({
+  provider: cloudProviderSchema,
+  accountId: z.string(),
+  email: z.string().optional(),
+  displayName: z.string().optional(),
+  connectedAt: z.string(),
+});
+export type CloudAccountInfo = z.infer<typeof cloudAccountSchema>;
+
 const none = z.undefined();
 
 /** Every request/response operation. The key is also the method name in `window.lifeboat`. */
@@ -45,6 +55,10 @@ export const operations = {
   getSettings: { input: none, output: settingsSchema },
   updateSettings: { input: settingsPatchSchema, output: settingsSchema },
   listJobs: { input: none, output: z.array(jobSummarySchema) },
+  listAccounts: { input: none, output: z.array(cloudAccountSchema) },
+  /** Opens the provider's sign-in page in the browser (the `signInUrl` event carries the link too). */
+  signIn: { input: z.object({ provider: cloudProviderSchema }).strict(), output: cloudAccountSchema },
+  signOut: { input: z.object({ provider: cloudProviderSchema, accountId: z.string() }).strict(), output: z.boolean() },
 } as const;
 
 export type Operations = typeof operations;
@@ -74,8 +88,11 @@ export const logEventSchema = z.object({
 export type LogEvent = z.infer<typeof logEventSchema>;
 
 /** Events the Service pushes to every connected user interface. */
+export const signInUrlEventSchema = z.object({ provider: cloudProviderSchema, url: z.string().url() });
+
 export const events = {
   progress: progressEventSchema,
+  signInUrl: signInUrlEventSchema,
   jobState: jobSummarySchema,
   log: logEventSchema,
   settingsChanged: settingsSchema,

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../src/engine/dispatch.ts';
 import { Service } from '../../src/engine/service.ts';
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store.ts';
 import { MemorySettingsStore } from '../../src/engine/settings/settings-store.ts';
 
 function service(): Service {
-  return new Service({ host: 'cli', dataDir: '/tmp/x', settings: new MemorySettingsStore() });
+  return new Service({ host: 'cli', dataDir: '/tmp/x', settings: new MemorySettingsStore(), secrets: async () => new MemorySecretStore() });
 }
 
 describe('dispatch', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Service } from '../../src/engine/service.ts';
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store.ts';
 import { MemorySettingsStore } from '../../src/engine/settings/settings-store.ts';
 import { startHeadless, type HeadlessServer } from '../../src/headless/server.ts';
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   mkdirSync(path.join(staticRoot, 'assets'));
   writeFileSync(path.join(staticRoot, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(os.tmpdir(), 'lb-secret.txt'), 'secret');
-  const service = new Service({ host: 'headless', dataDir: staticRoot, settings: new MemorySettingsStore() });
+  const service = new Service({ host: 'headless', dataDir: staticRoot, settings: new MemorySettingsStore(), secrets: async () => new MemorySecretStore() });
   server = await startHeadless({ service, staticRoot });
   base = `http://127.0.0.1:${server.port}`;
 });

@@ -10,6 +10,7 @@ import {
   resetElectronMock,
 } from '../mocks/electron.ts';
 import { Service } from '../../src/engine/service.ts';
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store.ts';
 import { MemorySettingsStore } from '../../src/engine/settings/settings-store.ts';
 import { eventChannel, invokeChannel, operationNames } from '../../src/shared/channels.ts';
 import { createAppOrigin } from '../../src/main/app-origin.ts';
@@ -38,7 +39,7 @@ describe('IPC adapter', () => {
   beforeEach(() => {
     resetElectronMock();
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    service = new Service({ host: 'desktop', dataDir: '/data', settings: new MemorySettingsStore() });
+    service = new Service({ host: 'desktop', dataDir: '/data', settings: new MemorySettingsStore(), secrets: async () => new MemorySecretStore() });
     trusted = new TrustedSenders();
     adapter = registerIpc({ service, trusted, origin });
     win = appWindow(trusted);

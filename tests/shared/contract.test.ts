@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventNames, operationNames } from '../../src/shared/channels.ts';
 import { events, operations, settingsPatchSchema } from '../../src/shared/contract.ts';
 import { Service } from '../../src/engine/service.ts';
+import { MemorySecretStore } from '../../src/engine/secrets/secret-store.ts';
 import { MemorySettingsStore } from '../../src/engine/settings/settings-store.ts';
 
 describe('contract', () => {
@@ -11,7 +12,7 @@ describe('contract', () => {
   });
 
   it('the Service implements every operation', () => {
-    const service = new Service({ host: 'cli', dataDir: '/tmp/x', settings: new MemorySettingsStore() });
+    const service = new Service({ host: 'cli', dataDir: '/tmp/x', settings: new MemorySettingsStore(), secrets: async () => new MemorySecretStore() });
     for (const name of operationNames) expect(typeof service[name], name).toBe('function');
   });
 
