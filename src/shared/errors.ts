@@ -16,6 +16,7 @@ export const errorCodes = [
   'DISK_FULL',
   'PERMISSION_DENIED',
   'CANCELLED',
+  'BUSY',
   'NETWORK',
   'AUTH_REQUIRED',
   'QUOTA_EXCEEDED',
@@ -23,6 +24,14 @@ export const errorCodes = [
   'KEYCHAIN_UNAVAILABLE',
   'KEYCHAIN_LOCKED',
   'SECRETS_FILE_DAMAGED',
+  'DB_UNREACHABLE',
+  'DB_AUTH_FAILED',
+  'DB_NOT_FOUND',
+  'DB_EXISTS',
+  'DUMP_TOOL_MISSING',
+  'DUMP_TOOL_INCOMPATIBLE',
+  'DUMP_FAILED',
+  'RESTORE_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
