@@ -4,6 +4,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerBrowse } from './commands/browse.ts';
 import { registerCheck, registerUnlock } from './commands/check.ts';
 import { registerForgetPrune } from './commands/forget-prune.ts';
+import { registerJob } from './commands/job.ts';
 import { registerKey } from './commands/key.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerRepoBasics } from './commands/repo-basics.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerUnlock(program);
   registerForgetPrune(program);
   registerKey(program);
+  registerJob(program);
   registerLogin(program);
   registerServe(program);
   return program;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo } from '../shared/contract.ts';
 import { resolveDataDir } from './paths.ts';
-import { Service } from './service.ts';
+import { Service, type ServiceOptions } from './service.ts';
 import { openSecretStore } from './secrets/open-secret-store.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { FileSettingsStore } from './settings/settings-store.ts';
@@ -25,8 +25,15 @@ export function lazySecretStore(dataDir: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
-/** Builds the Service for a host that keeps its state under the data folder (CLI and headless). */
-export function createService(host: AppInfo['host'], dataDir = resolveDataDir()): Service {
+/**
+ * Builds the Service for a host that keeps its state under the data folder (CLI and headless).
+ * `overrides`: the CLI brings its own secrets store (--secrets-file), hosts add run hooks.
+ */
+export function createService(
+  host: AppInfo['host'],
+  dataDir = resolveDataDir(),
+  overrides: Partial<Omit<ServiceOptions, 'host' | 'dataDir'>> = {},
+): Service {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return new Service({ host, dataDir, settings: new FileSettingsStore(dataDir), secrets: lazySecretStore(dataDir) });
+  return new Service({ host, dataDir, settings: new FileSettingsStore(dataDir), secrets: lazySecretStore(dataDir), ...overrides });
 }

@@ -4,14 +4,22 @@ import type {
   CloudAccountInfo,
   EventName,
   EventPayload,
+  JobDetails,
   JobSummary,
+  OperationInput,
+  OperationOutput,
   ServiceApi,
   Settings,
   SettingsPatch,
 } from '../shared/contract.ts';
+import { toErrorInfo } from '../shared/errors.ts';
+import type { Job, JobHistory } from '../shared/jobs.ts';
 import type { CloudProviderName } from '../shared/locations.ts';
 import { CloudAccounts } from './accounts/cloud-accounts.ts';
 import { signIn, signOut } from './accounts/sign-in.ts';
+import type { RunHooks } from './jobs/hooks.ts';
+import { JobManager, type JobManagerOptions } from './jobs/job-manager.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { appVersion } from './version.ts';
@@ -24,6 +32,10 @@ export interface ServiceOptions {
   secrets: () => Promise<SecretStore>;
   /** Opens a link in the system browser; hosts without one rely on the `signInUrl` event. */
   openUrl?: (url: string) => void;
+  /** Told about every finished run (notifications, restore drills). */
+  runHooks?: readonly RunHooks[];
+  /** Tests: a movable clock, a fast scheduler tick, runner tuning. */
+  jobs?: { now?: () => Date; tickMs?: number; runner?: JobManagerOptions['runner'] };
 }
 
 /**
@@ -33,10 +45,25 @@ export interface ServiceOptions {
 export class Service implements ServiceApi {
   readonly #options: ServiceOptions;
   readonly #events = new EventEmitter();
+  readonly #jobs: JobManager;
+  #scheduler: Scheduler | undefined;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#events.setMaxListeners(0);
+    this.#jobs = new JobManager({
+      dataDir: options.dataDir,
+      secrets: options.secrets,
+      emit: (event, payload) => this.emit(event, payload),
+      ...(options.runHooks ? { hooks: options.runHooks } : {}),
+      ...(options.jobs?.now ? { now: options.jobs.now } : {}),
+      ...(options.jobs?.runner ? { runner: options.jobs.runner } : {}),
+    });
+  }
+
+  /** The job engine itself, for the CLI (which waits for a run instead of following events). */
+  get jobManager(): JobManager {
+    return this.#jobs;
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
@@ -69,7 +96,71 @@ export class Service implements ServiceApi {
   }
 
   async listJobs(): Promise<JobSummary[]> {
-    return [];
+    return this.#jobs.list();
+  }
+
+  async getJob({ id }: { id: string }): Promise<JobDetails> {
+    return this.#jobs.details(id);
+  }
+
+  async saveJob({ job, password, copyToPassword }: OperationInput<'saveJob'>): Promise<Job> {
+    return this.#jobs.save(job, { ...(password ? { password } : {}), ...(copyToPassword ? { copyToPassword } : {}) });
+  }
+
+  async deleteJob({ id, keepHistory }: OperationInput<'deleteJob'>): Promise<boolean> {
+    return this.#jobs.remove(id, keepHistory ?? false);
+  }
+
+  async runJobNow({ id }: { id: string }): Promise<OperationOutput<'runJobNow'>> {
+    const { runId, alreadyRunning } = await this.#jobs.start(id, 'manual', null);
+    return { runId, alreadyRunning };
+  }
+
+  async cancelJob({ id }: { id: string }): Promise<boolean> {
+    return this.#jobs.cancel(id);
+  }
+
+  async pauseJob({ id }: { id: string }): Promise<JobSummary> {
+    return this.#jobs.setEnabled(id, false);
+  }
+
+  async resumeJob({ id }: { id: string }): Promise<JobSummary> {
+    return this.#jobs.setEnabled(id, true);
+  }
+
+  async jobHistory({ id, limit, reconcile }: OperationInput<'jobHistory'>): Promise<JobHistory> {
+    return this.#jobs.jobHistory(id, { ...(limit ? { limit } : {}), ...(reconcile === false ? { reconcile } : {}) });
+  }
+
+  async runLog({ jobId, runId }: OperationInput<'runLog'>): Promise<OperationOutput<'runLog'>> {
+    return this.#jobs.runLog(jobId, runId);
+  }
+
+  /**
+   * Makes jobs run by themselves. Hosts that stay up call it (desktop, `lifeboat serve`); one-shot
+   * CLI commands do not. Missed runs are caught up right away.
+   */
+  startScheduler(): void {
+    this.#scheduler ??= new Scheduler(this.#jobs, {
+      dataDir: this.#options.dataDir,
+      ...(this.#options.jobs?.tickMs ? { tickMs: this.#options.jobs.tickMs } : {}),
+      onError: (jobId, err) => {
+        const info = toErrorInfo(err);
+        const message = `Scheduler: ${info.message}${info.details ? ` (${info.details})` : ''}`;
+        this.emit('log', { time: new Date().toISOString(), level: 'error', jobId, message });
+      },
+    });
+    this.#scheduler.start();
+  }
+
+  /** The computer woke up or was unlocked: catch up now rather than at the next tick. */
+  async resumeScheduler(): Promise<void> {
+    await this.#scheduler?.resume();
+  }
+
+  async stopScheduler(): Promise<void> {
+    await this.#scheduler?.stop();
+    this.#scheduler = undefined;
   }
 
   async listAccounts(): Promise<CloudAccountInfo[]> {
@@ -91,7 +182,10 @@ export class Service implements ServiceApi {
     return signOut(provider, accountId, { dataDir: this.#options.dataDir, secrets: this.#options.secrets });
   }
 
+  /** Stops the scheduler and the runs in progress (recorded as interrupted, redone at next start). */
   async close(): Promise<void> {
+    await this.stopScheduler();
+    await this.#jobs.close();
     this.#events.removeAllListeners();
   }
 }

@@ -2,7 +2,8 @@
  * Channel names, free of zod so the sandboxed preload stays tiny. A test checks they match the
  * contract's operations and events exactly.
  */
-export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut'] as const;
+export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut',
+  'getJob', 'saveJob', 'deleteJob', 'runJobNow', 'cancelJob', 'pauseJob', 'resumeJob', 'jobHistory', 'runLog'] as const;
 export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged', 'signInUrl'] as const;
 
 export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;

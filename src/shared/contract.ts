@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { errorCodes } from './errors.ts';
+import { jobDraftSchema, jobHistorySchema, jobIdSchema, jobSchema, runIdSchema, runLogLineSchema, runStatusSchema } from './jobs.ts';
 import { cloudProviderSchema } from './locations.ts';
 
 export const languageSchema = z.enum(['en', 'ru']);
@@ -28,6 +29,13 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+export const errorInfoSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  hint: z.string().optional(),
+  details: z.string().optional(),
+});
+
 export const jobStatusSchema = z.enum(['idle', 'running', 'ok', 'warning', 'failed', 'paused']);
 export const jobSummarySchema = z.object({
   id: z.string(),
@@ -35,8 +43,20 @@ export const jobSummarySchema = z.object({
   status: jobStatusSchema,
   lastSuccessAt: z.string().datetime().nullable(),
   nextRunAt: z.string().datetime().nullable(),
+  /** When the last run started, and how it ended (absent until the job has run once). */
+  lastRunAt: z.string().datetime().nullable().optional(),
+  lastRunStatus: runStatusSchema.nullable().optional(),
+  lastError: errorInfoSchema.nullable().optional(),
+  /** The run in progress (or waiting for its repository). */
+  runId: z.string().nullable().optional(),
+  /** true while the run waits for another job to finish with the same repository. */
+  queued: z.boolean().optional(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobDetailsSchema = z.object({ job: jobSchema, summary: jobSummarySchema });
+export type JobDetails = z.infer<typeof jobDetailsSchema>;
+const jobRef = z.object({ id: jobIdSchema }).strict();
 
 export const cloudAccountSchema = z.object({
   provider: cloudProviderSchema,
@@ -59,6 +79,40 @@ export const operations = {
   /** Opens the provider's sign-in page in the browser (the `signInUrl` event carries the link too). */
   signIn: { input: z.object({ provider: cloudProviderSchema }).strict(), output: cloudAccountSchema },
   signOut: { input: z.object({ provider: cloudProviderSchema, accountId: z.string() }).strict(), output: z.boolean() },
+  getJob: { input: jobRef, output: jobDetailsSchema },
+  /**
+   * Creates (no id) or changes a job. With a password the repository is opened (proving the password),
+   * its id recorded and the password stored in the keychain, never in the jobs file.
+   */
+  saveJob: {
+    input: z
+      .object({
+        job: jobDraftSchema,
+        password: z.string().min(1).max(1024).optional(),
+        /** The password of the second destination (copyTo), when it is set or changed. */
+        copyToPassword: z.string().min(1).max(1024).optional(),
+      })
+      .strict(),
+    output: jobSchema,
+  },
+  /** Removes the job (not its snapshots, not the repository password). Refused while it runs. */
+  deleteJob: { input: z.object({ id: jobIdSchema, keepHistory: z.boolean().optional() }).strict(), output: z.boolean() },
+  /** Starts a run now (or returns the one already running); progress arrives as events. */
+  runJobNow: { input: jobRef, output: z.object({ runId: runIdSchema, alreadyRunning: z.boolean() }) },
+  /** Stops the running (or waiting) run of a job; false when nothing was running. */
+  cancelJob: { input: jobRef, output: z.boolean() },
+  pauseJob: { input: jobRef, output: jobSummarySchema },
+  resumeJob: { input: jobRef, output: jobSummarySchema },
+  /** Runs newest first, reconciled with the snapshots in the repository unless `reconcile` is false. */
+  jobHistory: {
+    input: z.object({ id: jobIdSchema, limit: z.number().int().min(1).max(10_000).optional(), reconcile: z.boolean().optional() }).strict(),
+    output: jobHistorySchema,
+  },
+  /** The log of one run (the last lines when it is long). */
+  runLog: {
+    input: z.object({ jobId: jobIdSchema, runId: runIdSchema }).strict(),
+    output: z.object({ lines: z.array(runLogLineSchema), truncated: z.boolean() }),
+  },
 } as const;
 
 export type Operations = typeof operations;
@@ -76,6 +130,8 @@ export const progressEventSchema = z.object({
   bytesTotal: z.number().nonnegative().nullable(),
   currentItem: z.string().nullable(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** Average speed so far (bytes read per second). */
+  bytesPerSecond: z.number().nonnegative().nullable().optional(),
 });
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
@@ -101,13 +157,6 @@ export const events = {
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.infer<Events[E]>;
-
-export const errorInfoSchema = z.object({
-  code: z.enum(errorCodes),
-  message: z.string(),
-  hint: z.string().optional(),
-  details: z.string().optional(),
-});
 
 /** What crosses a process boundary for every call: errors keep their code instead of becoming strings. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorInfoSchema> };

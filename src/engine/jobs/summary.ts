@@ -1,0 +1,46 @@
+/** The one-line state of a job that lists, the tray and `jobState` events show. Pure. */
+import type { JobSummary } from '../../shared/contract.ts';
+import type { Job, JobRun } from '../../shared/jobs.ts';
+import type { JobPlan } from './plan.ts';
+
+export interface ActiveRun {
+  runId: string;
+  /** Waiting for another job with the same repository. */
+  queued: boolean;
+}
+
+const finished = (r: JobRun): boolean => r.status !== 'running' && r.status !== 'cancelled';
+
+export function summarize(
+  job: Job,
+  runs: readonly JobRun[],
+  active: ActiveRun | undefined,
+  plan: JobPlan | null,
+  now: Date,
+): JobSummary {
+  const last = [...runs].reverse().find(finished);
+  const lastRun = runs[runs.length - 1];
+  const success = [...runs]
+    .reverse()
+    .find((r) => (r.status === 'ok' || r.status === 'warning') && r.snapshotId);
+  let status: JobSummary['status'];
+  if (active) status = 'running';
+  else if (!job.enabled) status = 'paused';
+  else if (!last) status = 'idle';
+  else if (last.status === 'ok') status = 'ok';
+  else if (last.status === 'failed') status = 'failed';
+  else status = 'warning'; // finished with warnings, or interrupted (the next run makes up for it)
+  const next = plan ? new Date(Math.max(plan.at.getTime(), now.getTime())) : null;
+  return {
+    id: job.id,
+    name: job.name,
+    status,
+    lastSuccessAt: success ? new Date(success.startedAt).toISOString() : null,
+    nextRunAt: next ? next.toISOString() : null,
+    lastRunAt: lastRun ? new Date(lastRun.startedAt).toISOString() : null,
+    lastRunStatus: lastRun?.status ?? null,
+    lastError: last?.error ?? null,
+    runId: active?.runId ?? null,
+    queued: active?.queued ?? false,
+  };
+}
