@@ -8,6 +8,8 @@ export interface MainWindowOptions {
   preloadPath: string;
   trusted: TrustedSenders;
   iconPath?: string;
+  /** A screen of the hash router to open on (e.g. 'dashboard' from a notification click). */
+  route?: string;
 }
 
 /** Exported so a test can pin the security-relevant preferences (checklist items 2-4, 6, 8-12). */
@@ -47,8 +49,12 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   options.trusted.add(win.webContents);
   win.once('ready-to-show', () => win.show());
 
-  const { origin } = options;
-  const loading = origin.devServerUrl ? win.loadURL(origin.devServerUrl) : win.loadFile(origin.indexFile);
+  const { origin, route } = options;
+  const loading = origin.devServerUrl
+    ? win.loadURL(route ? `${origin.devServerUrl}#/${route}` : origin.devServerUrl)
+    : route
+      ? win.loadFile(origin.indexFile, { hash: `/${route}` })
+      : win.loadFile(origin.indexFile);
   loading.catch((err: unknown) => log.error('The window could not load its page:', origin.entryUrl, err));
   return win;
 }

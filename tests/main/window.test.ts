@@ -6,6 +6,7 @@ import { BrowserWindow, invokeEvent, resetElectronMock } from '../mocks/electron
 import { createAppOrigin } from '../../src/main/app-origin.ts';
 import { TrustedSenders } from '../../src/main/trusted-senders.ts';
 import { createMainWindow, focusWindow } from '../../src/main/window.ts';
+import { WindowController, routeUrl } from '../../src/main/window-controller.ts';
 
 const indexFile = '/opt/Lifeboat/out/renderer/index.html';
 const preloadPath = '/opt/Lifeboat/out/preload/index.cjs';
@@ -66,5 +67,55 @@ describe('main window', () => {
     focusWindow(win as never);
     expect(win.show).toHaveBeenCalled();
     expect(win.focus).toHaveBeenCalled();
+  });
+});
+
+describe('window controller', () => {
+  const create = (route: string | undefined) =>
+    createMainWindow({
+      origin: prodOrigin,
+      preloadPath,
+      trusted: new TrustedSenders(),
+      ...(route ? { route } : {}),
+    });
+
+  it('makes the window on demand, and only one', () => {
+    const windows = new WindowController({ origin: prodOrigin, create });
+    expect(windows.window).toBeNull();
+    windows.show();
+    windows.show();
+    expect(BrowserWindow.instances).toHaveLength(1);
+    expect(windows.window).toBe(BrowserWindow.instances[0]);
+  });
+
+  it('opens on the dashboard when asked, whether the window exists or not', () => {
+    const windows = new WindowController({ origin: prodOrigin, create });
+    windows.show('dashboard');
+    const win = BrowserWindow.instances[0]!;
+    expect(win.loadFile).toHaveBeenCalledWith(indexFile, { hash: '/dashboard' });
+
+    win.hide();
+    windows.show('dashboard');
+    expect(win.loadURL).toHaveBeenCalledWith('file:///opt/Lifeboat/out/renderer/index.html#/dashboard');
+    expect(win.isVisible()).toBe(true);
+    expect(BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('makes a new window after the old one was really closed', () => {
+    const windows = new WindowController({ origin: prodOrigin, create });
+    windows.show();
+    BrowserWindow.instances[0]!.close();
+    expect(windows.window).toBeNull();
+    windows.show();
+    expect(BrowserWindow.instances).toHaveLength(2);
+  });
+
+  it('builds route URLs for the dev server too', () => {
+    const dev = createAppOrigin({ devServerUrl: 'http://localhost:5173/', indexFile });
+    expect(routeUrl(dev, 'dashboard')).toBe('http://localhost:5173/#/dashboard');
+    const { win } = open(dev);
+    expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
+    createMainWindow({ origin: dev, preloadPath, trusted: new TrustedSenders(), route: 'dashboard' });
+    expect(BrowserWindow.instances[1]?.loadURL).toHaveBeenCalledWith('http://localhost:5173/#/dashboard');
   });
 });

@@ -61,12 +61,23 @@ export class BrowserWindow extends EventEmitter {
 
   readonly options: Record<string, unknown>;
   readonly webContents = new MockWebContents();
-  readonly show = vi.fn();
+  readonly show = vi.fn(() => {
+    this.#visible = true;
+  });
+  readonly hide = vi.fn(() => {
+    this.#visible = false;
+  });
   readonly focus = vi.fn();
   readonly restore = vi.fn();
+  readonly setFullScreen = vi.fn((flag: boolean) => {
+    this.fullScreen = flag;
+    if (!flag) this.emit('leave-full-screen');
+  });
+  fullScreen = false;
   readonly loadURL = vi.fn(async (url: string) => this.webContents.navigateTo(url));
   readonly loadFile = vi.fn(async (file: string) => this.webContents.navigateTo(pathToFileURL(file).href));
   #destroyed = false;
+  #visible = false;
 
   constructor(options: Record<string, unknown> = {}) {
     super();
@@ -81,10 +92,23 @@ export class BrowserWindow extends EventEmitter {
     return false;
   }
   isVisible(): boolean {
-    return this.show.mock.calls.length > 0;
+    return this.#visible;
   }
+  isFullScreen(): boolean {
+    return this.fullScreen;
+  }
+  /** Like Electron: 'close' first (a listener may preventDefault to keep the window), then 'closed'. */
   close(): void {
+    if (this.#destroyed) return;
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.destroy();
+  }
+  /** Like Electron: gone at once, without a 'close' event. */
+  destroy(): void {
+    if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#visible = false;
     this.webContents.destroy();
     this.emit('closed');
   }
@@ -145,6 +169,34 @@ class MockApp extends EventEmitter {
   readonly getPath = vi.fn((_name: string) => this.userDataDir);
   readonly quit = vi.fn();
   readonly exit = vi.fn();
+  readonly getAppPath = vi.fn(() => '/opt/Lifeboat/resources/app.asar');
+  /** What setLoginItemSettings last stored; getLoginItemSettings reads it back (Windows/macOS). */
+  loginItem: { openAtLogin: boolean; args: string[]; wasOpenedAtLogin: boolean } = {
+    openAtLogin: false,
+    args: [],
+    wasOpenedAtLogin: false,
+  };
+  readonly setLoginItemSettings = vi.fn((settings: { openAtLogin?: boolean; args?: string[] }) => {
+    this.loginItem = {
+      ...this.loginItem,
+      openAtLogin: settings.openAtLogin ?? false,
+      args: settings.args ?? [],
+    };
+  });
+  readonly getLoginItemSettings = vi.fn((_options?: { args?: string[] }) => ({ ...this.loginItem }));
+  /** Test helper: what app.quit() sets off in Electron: before-quit, every window closes, will-quit. */
+  simulateQuit(): { willQuit: { preventDefault: () => void; prevented: boolean } } {
+    this.emit('before-quit', { preventDefault: () => {} });
+    for (const win of BrowserWindow.getAllWindows()) win.close();
+    const willQuit = {
+      prevented: false,
+      preventDefault(): void {
+        willQuit.prevented = true;
+      },
+    };
+    this.emit('will-quit', willQuit);
+    return { willQuit };
+  }
   isReady(): boolean {
     return this.#ready;
   }
@@ -181,17 +233,174 @@ export const session = {
 
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
+/** nativeImage as the tray builds it: one bitmap per scale factor. */
+export class MockNativeImage {
+  readonly representations: { scaleFactor: number; bytes: number }[] = [];
+  readonly source: string;
+  constructor(source: string) {
+    this.source = source;
+  }
+  addRepresentation(options: { scaleFactor?: number; buffer?: Buffer; dataURL?: string }): void {
+    this.representations.push({
+      scaleFactor: options.scaleFactor ?? 1,
+      bytes: options.buffer?.length ?? options.dataURL?.length ?? 0,
+    });
+  }
+  isEmpty(): boolean {
+    return this.representations.length === 0;
+  }
+  getScaleFactors(): number[] {
+    return this.representations.map((r) => r.scaleFactor);
+  }
+}
+
+export const nativeImage = {
+  createEmpty: vi.fn(() => new MockNativeImage('empty')),
+  createFromBuffer: vi.fn((buffer: Buffer, options: { scaleFactor?: number } = {}) => {
+    const image = new MockNativeImage('buffer');
+    image.addRepresentation({ buffer, scaleFactor: options.scaleFactor ?? 1 });
+    return image;
+  }),
+  createFromPath: vi.fn((file: string) => {
+    const image = new MockNativeImage(file);
+    image.addRepresentation({ dataURL: file, scaleFactor: 1 });
+    return image;
+  }),
+};
+
+export interface MockMenuItem {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  submenu?: MockMenuItem[];
+  click?: (...args: unknown[]) => unknown;
+}
+
+/** Menu.buildFromTemplate keeps the template, so tests can read labels and click items. */
+export class MockMenu {
+  readonly items: MockMenuItem[];
+  constructor(items: MockMenuItem[]) {
+    this.items = items;
+  }
+  /** Test helper: the item with this label, searched through submenus too. */
+  find(label: string): MockMenuItem | undefined {
+    const search = (items: MockMenuItem[]): MockMenuItem | undefined => {
+      for (const item of items) {
+        if (item.label === label) return item;
+        const inner = item.submenu ? search(item.submenu) : undefined;
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    return search(this.items);
+  }
+  labels(): (string | undefined)[] {
+    return this.items.map((item) => (item.type === 'separator' ? '---' : item.label));
+  }
+}
+
+export const Menu = {
+  buildFromTemplate: vi.fn((template: MockMenuItem[]) => new MockMenu(template)),
+};
+
+export class Tray extends EventEmitter {
+  static readonly instances: Tray[] = [];
+  image: unknown;
+  toolTip = '';
+  contextMenu: MockMenu | null = null;
+  #destroyed = false;
+  readonly setImage = vi.fn((image: unknown) => {
+    this.image = image;
+  });
+  readonly setToolTip = vi.fn((text: string) => {
+    this.toolTip = text;
+  });
+  readonly setContextMenu = vi.fn((menu: MockMenu | null) => {
+    this.contextMenu = menu;
+  });
+  readonly displayBalloon = vi.fn();
+  readonly destroy = vi.fn(() => {
+    this.#destroyed = true;
+  });
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    Tray.instances.push(this);
+  }
+  isDestroyed(): boolean {
+    return this.#destroyed;
+  }
+}
+
+export class Notification extends EventEmitter {
+  static readonly instances: Notification[] = [];
+  static readonly isSupported = vi.fn(() => true);
+  readonly options: { title?: string; body?: string };
+  readonly show = vi.fn();
+  readonly close = vi.fn();
+  constructor(options: { title?: string; body?: string } = {}) {
+    super();
+    this.options = options;
+    Notification.instances.push(this);
+  }
+  get title(): string {
+    return this.options.title ?? '';
+  }
+  get body(): string {
+    return this.options.body ?? '';
+  }
+}
+
+/** powerMonitor is an EventEmitter in Electron too; tests emit 'resume', 'unlock-screen', 'shutdown'. */
+export const powerMonitor = new EventEmitter();
+
+let nextBlockerId = 1;
+const activeBlockers = new Map<number, string>();
+export const powerSaveBlocker = {
+  start: vi.fn((type: string) => {
+    const id = nextBlockerId++;
+    activeBlockers.set(id, type);
+    return id;
+  }),
+  stop: vi.fn((id: number) => {
+    activeBlockers.delete(id);
+  }),
+  isStarted: vi.fn((id: number) => activeBlockers.has(id)),
+  /** Test helper: the blockers now active, by type. */
+  active(): string[] {
+    return [...activeBlockers.values()];
+  },
+};
+
 export function resetElectronMock(): void {
   vi.resetAllMocks(); // also restores the vi.fn implementations above after a test overrode them
-  for (const emitter of [ipcMain, ipcRenderer, app]) emitter.removeAllListeners();
+  for (const emitter of [ipcMain, ipcRenderer, app, powerMonitor]) emitter.removeAllListeners();
   ipcMain.handlers.clear();
   contextBridge.exposed = {};
   app.isPackaged = false;
+  app.loginItem = { openAtLogin: false, args: [], wasOpenedAtLogin: false };
   BrowserWindow.instances.length = 0;
+  Tray.instances.length = 0;
+  Notification.instances.length = 0;
+  activeBlockers.clear();
   const ses = session.defaultSession;
   ses.headersListener = null;
   ses.permissionRequestHandler = null;
   ses.permissionCheckHandler = null;
 }
 
-export default { app, BrowserWindow, contextBridge, ipcMain, ipcRenderer, session, shell };
+export default {
+  app,
+  BrowserWindow,
+  contextBridge,
+  ipcMain,
+  ipcRenderer,
+  Menu,
+  nativeImage,
+  Notification,
+  powerMonitor,
+  powerSaveBlocker,
+  session,
+  shell,
+  Tray,
+};
