@@ -27,7 +27,9 @@ export function lazySecretStore(dataDir: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * Builds the Service for a host that keeps its state under the data folder (CLI and headless).
- * `overrides`: the CLI brings its own secrets store (--secrets-file), hosts add run hooks.
+ * `overrides`: the CLI brings its own secrets store (--secrets-file), hosts add run hooks. Every
+ * Service notifies after runs and restore drills by itself (e-mail, webhooks, Telegram per the job's
+ * rules and the notification settings); `runHooks` come after that, `notifications` tunes or disables it.
  */
 export function createService(
   host: AppInfo['host'],

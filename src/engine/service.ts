@@ -6,6 +6,7 @@ import type {
   EventPayload,
   JobDetails,
   JobSummary,
+  NotificationSettingsView,
   OperationInput,
   OperationOutput,
   ServiceApi,
@@ -19,6 +20,7 @@ import { CloudAccounts } from './accounts/cloud-accounts.ts';
 import { signIn, signOut } from './accounts/sign-in.ts';
 import type { RunHooks } from './jobs/hooks.ts';
 import { JobManager, type JobManagerOptions } from './jobs/job-manager.ts';
+import { Notifier, type NotifyTuning } from './jobs/notifier.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
@@ -32,8 +34,13 @@ export interface ServiceOptions {
   secrets: () => Promise<SecretStore>;
   /** Opens a link in the system browser; hosts without one rely on the `signInUrl` event. */
   openUrl?: (url: string) => void;
-  /** Told about every finished run (notifications, restore drills). */
+  /**
+   * Told about every finished run and restore drill, after the built-in notifications (which every
+   * host gets: e-mail, webhooks and Telegram per the job's rules and the notification settings).
+   */
   runHooks?: readonly RunHooks[];
+  /** enabled: false leaves the built-in notifications out (tests of other things); tuning: timeouts. */
+  notifications?: { enabled?: boolean; tuning?: NotifyTuning };
   /** Tests: a movable clock, a fast scheduler tick, runner tuning. */
   jobs?: { now?: () => Date; tickMs?: number; runner?: JobManagerOptions['runner'] };
 }
@@ -46,16 +53,34 @@ export class Service implements ServiceApi {
   readonly #options: ServiceOptions;
   readonly #events = new EventEmitter();
   readonly #jobs: JobManager;
+  readonly #notifier: Notifier;
   #scheduler: Scheduler | undefined;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#events.setMaxListeners(0);
+    const now = options.jobs?.now ?? (() => new Date());
+    this.#notifier = new Notifier({
+      dataDir: options.dataDir,
+      secrets: options.secrets,
+      language: () => options.settings.get().language,
+      now,
+      log: (jobId, level, message) => this.emit('log', { time: now().toISOString(), level, message, jobId }),
+      ...(options.notifications?.tuning ? { tuning: options.notifications.tuning } : {}),
+    });
+    const notifications =
+      options.notifications?.enabled === false
+        ? []
+        : [this.#notifier.hooks(async (job) => {
+            const next = (await this.#jobs.summary(job)).nextRunAt;
+            return next ? new Date(next) : null;
+          })];
     this.#jobs = new JobManager({
       dataDir: options.dataDir,
       secrets: options.secrets,
       emit: (event, payload) => this.emit(event, payload),
-      ...(options.runHooks ? { hooks: options.runHooks } : {}),
+      hooks: [...notifications, ...(options.runHooks ?? [])],
+      language: () => options.settings.get().language,
       ...(options.jobs?.now ? { now: options.jobs.now } : {}),
       ...(options.jobs?.runner ? { runner: options.jobs.runner } : {}),
     });
@@ -136,6 +161,33 @@ export class Service implements ServiceApi {
     return this.#jobs.runLog(jobId, runId);
   }
 
+  async getNotificationSettings(): Promise<NotificationSettingsView> {
+    return this.#notifier.view();
+  }
+
+  async saveNotificationSettings(input: OperationInput<'saveNotificationSettings'>): Promise<NotificationSettingsView> {
+    return this.#notifier.save(input);
+  }
+
+  async testNotification(input?: OperationInput<'testNotification'>): Promise<OperationOutput<'testNotification'>> {
+    return this.#notifier.test(input?.channelId, () => this.#jobs.jobs());
+  }
+
+  /** Starts a restore drill now (or returns the one in progress); it queues behind work on its repository. */
+  async runDrillNow({ id }: { id: string }): Promise<OperationOutput<'runDrillNow'>> {
+    const { runId, alreadyRunning } = await this.#jobs.startDrill(id, 'manual');
+    return { runId, alreadyRunning };
+  }
+
+  async drillReport({ jobId, runId }: OperationInput<'drillReport'>): Promise<OperationOutput<'drillReport'>> {
+    return this.#jobs.drillReport(jobId, runId);
+  }
+
+  /** The watchdog and the notification settings (the CLI and tests). */
+  get notifier(): Notifier {
+    return this.#notifier;
+  }
+
   /**
    * Makes jobs run by themselves. Hosts that stay up call it (desktop, `lifeboat serve`); one-shot
    * CLI commands do not. Missed runs are caught up right away.
@@ -144,6 +196,7 @@ export class Service implements ServiceApi {
     this.#scheduler ??= new Scheduler(this.#jobs, {
       dataDir: this.#options.dataDir,
       ...(this.#options.jobs?.tickMs ? { tickMs: this.#options.jobs.tickMs } : {}),
+      onTick: () => this.#notifier.checkWatchdogs(this.#jobs),
       onError: (jobId, err) => {
         const info = toErrorInfo(err);
         const message = `Scheduler: ${info.message}${info.details ? ` (${info.details})` : ''}`;
@@ -186,6 +239,7 @@ export class Service implements ServiceApi {
   async close(): Promise<void> {
     await this.stopScheduler();
     await this.#jobs.close();
+    await this.#notifier.idle();
     this.#events.removeAllListeners();
   }
 }

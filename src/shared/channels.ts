@@ -3,7 +3,8 @@
  * contract's operations and events exactly.
  */
 export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut',
-  'getJob', 'saveJob', 'deleteJob', 'runJobNow', 'cancelJob', 'pauseJob', 'resumeJob', 'jobHistory', 'runLog'] as const;
+  'getJob', 'saveJob', 'deleteJob', 'runJobNow', 'cancelJob', 'pauseJob', 'resumeJob', 'jobHistory', 'runLog',
+  'getNotificationSettings', 'saveNotificationSettings', 'testNotification', 'runDrillNow', 'drillReport'] as const;
 export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged', 'signInUrl'] as const;
 
 export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;

@@ -5,7 +5,19 @@
  */
 import { z } from 'zod';
 import { errorCodes } from './errors.ts';
-import { jobDraftSchema, jobHistorySchema, jobIdSchema, jobSchema, runIdSchema, runLogLineSchema, runStatusSchema } from './jobs.ts';
+import {
+  channelResultSchema,
+  jobDraftSchema,
+  jobHistorySchema,
+  jobIdSchema,
+  jobSchema,
+  notificationSettingsSchema,
+  notifyChannelIdSchema,
+  runIdSchema,
+  runLogLineSchema,
+  runStatusSchema,
+  storedNotifySecretsSchema,
+} from './jobs.ts';
 import { cloudProviderSchema } from './locations.ts';
 
 export const languageSchema = z.enum(['en', 'ru']);
@@ -51,6 +63,15 @@ export const jobSummarySchema = z.object({
   runId: z.string().nullable().optional(),
   /** true while the run waits for another job to finish with the same repository. */
   queued: z.boolean().optional(),
+  /** The last restore drill that ended (for "last restore test N days ago"); null: never tested. */
+  lastDrill: z
+    .object({ runId: z.string(), at: z.string().datetime(), passed: z.boolean() })
+    .nullable()
+    .optional(),
+  /** When the next scheduled restore drill is due (null: drills are off or the job has no backup yet). */
+  nextDrillAt: z.string().datetime().nullable().optional(),
+  /** The restore drill in progress (or waiting for its repository). */
+  drillRunId: z.string().nullable().optional(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
@@ -68,6 +89,14 @@ export const cloudAccountSchema = z.object({
 export type CloudAccountInfo = z.infer<typeof cloudAccountSchema>;
 
 const none = z.undefined();
+
+/** What the notification settings screen shows: the settings, and which secrets are saved. */
+export const notificationSettingsViewSchema = z.object({
+  settings: notificationSettingsSchema,
+  secrets: storedNotifySecretsSchema,
+});
+export type NotificationSettingsView = z.infer<typeof notificationSettingsViewSchema>;
+const secretInput = z.string().min(1).max(4096);
 
 /** Every request/response operation. The key is also the method name in `window.lifeboat`. */
 export const operations = {
@@ -112,6 +141,39 @@ export const operations = {
   runLog: {
     input: z.object({ jobId: jobIdSchema, runId: runIdSchema }).strict(),
     output: z.object({ lines: z.array(runLogLineSchema), truncated: z.boolean() }),
+  },
+  /** App-wide notification settings (mail server, webhooks, Telegram); secrets are only said to be saved. */
+  getNotificationSettings: { input: none, output: notificationSettingsViewSchema },
+  /**
+   * Replaces the notification settings. Secrets go to the keychain, never to the settings file:
+   * a string stores it, null deletes it, absent keeps what is saved. `telegramToken` is the bot
+   * token of the Telegram channels; `webhookSecrets` are keyed by channel id.
+   */
+  saveNotificationSettings: {
+    input: z
+      .object({
+        settings: notificationSettingsSchema,
+        smtpPassword: secretInput.nullable().optional(),
+        telegramToken: secretInput.nullable().optional(),
+        webhookSecrets: z.record(notifyChannelIdSchema, secretInput.nullable()).optional(),
+      })
+      .strict(),
+    output: notificationSettingsViewSchema,
+  },
+  /**
+   * Sends a test message through one channel (an app-wide channel id, or `email:<jobId>` for a job's
+   * recipients), or through every app-wide channel when no id is given. One result per channel.
+   */
+  testNotification: {
+    input: z.object({ channelId: z.string().min(1).max(100).optional() }).strict().optional(),
+    output: z.array(channelResultSchema),
+  },
+  /** Starts a restore drill of the job now (or returns the one in progress); it ends in the history. */
+  runDrillNow: { input: jobRef, output: z.object({ runId: runIdSchema, alreadyRunning: z.boolean() }) },
+  /** The HTML report of one drill (to show or print), and where it is kept on this computer. */
+  drillReport: {
+    input: z.object({ jobId: jobIdSchema, runId: runIdSchema }).strict(),
+    output: z.object({ html: z.string(), path: z.string(), passed: z.boolean() }),
   },
 } as const;
 

@@ -277,6 +277,47 @@ export const jobRunSchema = z
   .strict();
 export type JobRun = z.infer<typeof jobRunSchema>;
 
+// ---- restore drills (what the history and the dashboard keep of them) ----
+
+/** What a restore drill ended with; `failed` includes a drill that could not run at all (see `error`). */
+export const drillStatusSchema = z.enum(['running', 'passed', 'failed', 'cancelled', 'interrupted']);
+export type DrillStatus = z.infer<typeof drillStatusSchema>;
+export const drillTriggerSchema = z.enum(['schedule', 'manual']);
+
+/**
+ * One restore drill of a job, as its history keeps it (drill history files hold one line per state
+ * change, like runs; the last line of a run id wins). The full report is the HTML file at
+ * `reportPath` and, with the backups, the `lifeboat-drill-report` snapshot `reportSnapshotId`.
+ */
+export const drillRecordSchema = z
+  .object({
+    runId: runIdSchema,
+    jobId: jobIdSchema,
+    trigger: drillTriggerSchema,
+    status: drillStatusSchema,
+    startedAt: isoTime,
+    finishedAt: isoTime.nullable(),
+    hostname: z.string(),
+    pid: z.number().int(),
+    instance: z.string(),
+    /** The backup snapshot that was restored and verified. */
+    snapshotId: z.string().nullable(),
+    reportPath: z.string().nullable(),
+    reportSnapshotId: z.string().nullable(),
+    problems: z.number().int().nonnegative(),
+    filesVerified: z.number().int().nonnegative(),
+    bytesVerified: z.number().nonnegative(),
+    /** Files restored out of the snapshot's total when the drill took a sample. */
+    sample: z.object({ files: z.number().int(), ofFiles: z.number().int() }).strict().nullable(),
+    /** Why the drill could not run (no backup yet, repository unreachable) or was stopped. */
+    error: runErrorSchema.nullable(),
+  })
+  .strict();
+export type DrillRecord = z.infer<typeof drillRecordSchema>;
+
+/** A drill in a job's history (history entries are a union: see historyEntrySchema). */
+export const drillHistoryEntrySchema = z.object({ kind: z.literal('drill'), drill: drillRecordSchema }).strict();
+
 /** A run, with what the repository (the source of truth) says about its snapshot. */
 export const historyEntrySchema = z.discriminatedUnion('kind', [
   z
@@ -297,6 +338,8 @@ export const historyEntrySchema = z.discriminatedUnion('kind', [
       paths: z.array(z.string()),
     })
     .strict(),
+  /** A restore drill of the job. */
+  drillHistoryEntrySchema,
 ]);
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -313,3 +356,100 @@ export const runLogLineSchema = z
   .object({ time: isoTime, level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() })
   .strict();
 export type RunLogLine = z.infer<typeof runLogLineSchema>;
+
+// ---- app-wide notification settings (no secrets: those are in the keychain) ----
+
+/** Which outcomes a channel receives; absent fields follow the job's rules (or the defaults). */
+export const notifyRulesSchema = z
+  .object({
+    onFailure: z.boolean().optional(),
+    onWarning: z.boolean().optional(),
+    onSuccess: z.boolean().optional(),
+    onInterrupted: z.boolean().optional(),
+  })
+  .strict();
+
+/** Ids of app-wide channels; `email:<jobId>` is reserved for a job's own recipients. */
+export const notifyChannelIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id (letters, digits, - and _)');
+
+/** The mail server every e-mail goes through. Its password is in the keychain, never here. */
+export const smtpServerSchema = z
+  .object({
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    /** tls: TLS from the first byte (465); starttls: required upgrade (587); none: opportunistic, local relays only. */
+    security: z.enum(['tls', 'starttls', 'none']),
+    /** Login name; absent for a relay without authentication. */
+    user: z.string().trim().min(1).max(320).optional(),
+    /** "Lifeboat <backup@example.com>" */
+    from: z.string().trim().min(3).max(320),
+    /** PEM of an office server's own certificate (or its CA). */
+    caPem: z.string().max(100_000).optional(),
+  })
+  .strict();
+export type SmtpServerSettings = z.infer<typeof smtpServerSchema>;
+
+export const appNotifyChannelSchema = z.discriminatedUnion('kind', [
+  /** Recipients of every job's notifications, through the SMTP server. */
+  z
+    .object({
+      kind: z.literal('email'),
+      id: notifyChannelIdSchema,
+      to: z.array(z.email()).min(1).max(20),
+      rules: notifyRulesSchema.optional(),
+    })
+    .strict(),
+  /** A JSON POST (schema lifeboat.notification/1); the bearer/HMAC secret is in the keychain. */
+  z
+    .object({
+      kind: z.literal('webhook'),
+      id: notifyChannelIdSchema,
+      url: z.url({ protocol: /^https?$/ }).max(2048),
+      auth: z.enum(['none', 'bearer', 'hmac']).optional(),
+      rules: notifyRulesSchema.optional(),
+    })
+    .strict(),
+  /** A Telegram chat; the bot token is in the keychain. */
+  z
+    .object({
+      kind: z.literal('telegram'),
+      id: notifyChannelIdSchema,
+      chatId: z.union([z.string().trim().min(1).max(100), z.number().int()]),
+      rules: notifyRulesSchema.optional(),
+    })
+    .strict(),
+]);
+export type AppNotifyChannel = z.infer<typeof appNotifyChannelSchema>;
+
+export const notificationSettingsSchema = z
+  .object({
+    smtp: smtpServerSchema.nullable(),
+    channels: z
+      .array(appNotifyChannelSchema)
+      .max(20)
+      .refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'channel ids must be unique'),
+  })
+  .strict();
+export type NotificationSettingsData = z.infer<typeof notificationSettingsSchema>;
+
+/** Which secrets are stored (never the secrets themselves): what the settings screen shows as "saved". */
+export const storedNotifySecretsSchema = z
+  .object({
+    smtpPassword: z.boolean(),
+    /** Channel ids whose bot token / signing secret is stored. */
+    telegramTokens: z.array(z.string()),
+    webhookSecrets: z.array(z.string()),
+  })
+  .strict();
+
+export const channelResultSchema = z
+  .object({
+    channel: z.string(),
+    kind: z.enum(['email', 'webhook', 'telegram']),
+    ok: z.boolean(),
+    skipped: z.boolean(),
+    attempts: z.number().int().nonnegative(),
+    error: runErrorSchema.optional(),
+  })
+  .strict();
+export type ChannelResultInfo = z.infer<typeof channelResultSchema>;

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createService } from '../../engine/create-service.ts';
+import { jobDefaults } from '../../engine/jobs/job-draft.ts';
 import { describeSchedule } from '../../engine/jobs/schedule.ts';
 import { resolveDataDir } from '../../engine/paths.ts';
 import type { SecretStore } from '../../engine/secrets/secret-store.ts';
@@ -82,6 +83,44 @@ interface AddOptions {
   readDataPercent?: number;
   copyTo?: string;
   paused?: boolean;
+  notifyEmail?: string[];
+  notifySuccess?: boolean;
+  alertAfterHours?: number | null;
+  drill?: string;
+  drillFiles?: number;
+}
+
+function alertHours(value: string): number | null {
+  if (value === 'off') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 24 * 365) throw new InvalidArgumentError('a whole number of hours, or "off"');
+  return n;
+}
+
+/** The job's notification rules and drill policy from `job add` options (defaults where not given). */
+function notifyAndDrillFrom(o: AddOptions): Pick<JobDraft, 'notifications' | 'drill'> {
+  const notifications =
+    o.notifyEmail || o.notifySuccess || o.alertAfterHours !== undefined
+      ? {
+          ...jobDefaults.notifications,
+          ...(o.notifyEmail ? { email: o.notifyEmail } : {}),
+          ...(o.notifySuccess ? { onSuccess: true } : {}),
+          ...(o.alertAfterHours !== undefined ? { noSuccessForHours: o.alertAfterHours } : {}),
+        }
+      : undefined;
+  let drill: Job['drill'] | undefined;
+  if (o.drill !== undefined || o.drillFiles !== undefined) {
+    if (o.drill !== undefined && !['never', 'weekly', 'monthly', 'quarterly'].includes(o.drill)) {
+      throw new LifeboatError('INVALID_ARGUMENT', '--drill must be never, weekly, monthly or quarterly.');
+    }
+    drill = {
+      ...jobDefaults.drill,
+      enabled: o.drill !== 'never',
+      ...(o.drill && o.drill !== 'never' ? { every: o.drill as Job['drill']['every'] } : {}),
+      ...(o.drillFiles ? { sampleFiles: o.drillFiles } : {}),
+    };
+  }
+  return { ...(notifications ? { notifications } : {}), ...(drill ? { drill } : {}) };
 }
 
 function scheduleFrom(o: AddOptions): Schedule {
@@ -142,7 +181,7 @@ function serviceFor(ctx: CommandContext): Service {
   return createService('cli', resolveDataDir(), { secrets: () => (store ??= cliSecretStore(ctx.options)) });
 }
 
-async function withService<T>(
+export async function withService<T>(
   command: Command,
   work: (service: Service, ctx: CommandContext) => Promise<T>,
 ): Promise<T> {
@@ -156,7 +195,7 @@ async function withService<T>(
 }
 
 /** A job by id, id prefix or (case-insensitive) name. */
-async function findJob(service: Service, ref: string): Promise<Job> {
+export async function findJob(service: Service, ref: string): Promise<Job> {
   const jobs = await service.jobManager.jobs();
   const exact = jobs.find((j) => j.id === ref);
   if (exact) return exact;
@@ -171,12 +210,28 @@ async function findJob(service: Service, ref: string): Promise<Job> {
   );
 }
 
-const when = (iso: string | null | undefined): string => {
+export const when = (iso: string | null | undefined): string => {
   if (!iso) return '-';
   const d = new Date(iso);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 };
+
+function describeNotifications(job: Job): string {
+  const n = job.notifications;
+  const on = [n.onFailure && 'failure', n.onWarning && 'warning', n.onSuccess && 'success'].filter(Boolean);
+  const alert = n.noSuccessForHours === null ? 'no overdue alert' : `alert after ${n.noSuccessForHours} h without success`;
+  return `${n.email.length ? n.email.join(', ') : 'no e-mail'}; on ${on.join(', ') || 'nothing'}; ${alert}`;
+}
+
+function describeDrills(job: Job, summary: JobSummary): string {
+  const last = summary.lastDrill;
+  return [
+    job.drill.enabled ? `${job.drill.every}, ${job.drill.sampleFiles} files` : 'off',
+    `last ${last ? `${when(last.at)} (${last.passed ? 'passed' : 'failed'})` : 'never'}`,
+    ...(summary.nextDrillAt ? [`next ${when(summary.nextDrillAt)}`] : []),
+  ].join('; ');
+}
 
 function describeJob(job: Job, summary: JobSummary): string {
   const retention =
@@ -192,6 +247,8 @@ function describeJob(job: Job, summary: JobSummary): string {
     ...(job.copyTo ? [`  copy to:     ${formatLocation(job.copyTo.location)}`] : []),
     `  schedule:    ${describeSchedule(job.schedule)}`,
     `  retention:   ${retention}; prune ${job.pruneEvery}; data check ${job.checks.readData.every} (${job.checks.readData.percent}% a time)`,
+    `  notify:      ${describeNotifications(job)}`,
+    `  drills:      ${describeDrills(job, summary)}`,
     `  status:      ${summary.status}; last success ${when(summary.lastSuccessAt)}; next run ${when(summary.nextRunAt)}`,
   ].join('\n');
 }
@@ -268,6 +325,11 @@ export function registerJob(program: Command): void {
       'also copy every snapshot to this repository (password: LIFEBOAT_COPY_PASSWORD)',
     )
     .option('--paused', 'create it paused')
+    .option('--notify-email <address>', 'e-mail this address about failures and warnings (repeatable; see `lifeboat notify set`)', collect)
+    .option('--notify-success', 'also notify about successful runs')
+    .option('--alert-after-hours <n>', 'alert when no backup succeeded for n hours (default 48; "off")', alertHours)
+    .option('--drill <period>', 'restore drills: never (default), weekly, monthly or quarterly')
+    .option('--drill-files <n>', 'files each restore drill restores and verifies (default 20)', positive)
     .action(async (o: AddOptions, command: Command) =>
       withService(command, async (service, ctx) => {
         const where = ctx.options.repo ?? process.env.LIFEBOAT_REPOSITORY;
@@ -294,6 +356,7 @@ export function registerJob(program: Command): void {
             readData: { every: readEvery ?? 'weekly', percent: o.readDataPercent ?? 10 },
           },
           ...(o.copyTo ? { copyTo: { location: locationOf(o.copyTo, ctx.options.account) } } : {}),
+          ...notifyAndDrillFrom(o),
           enabled: !o.paused,
         };
         const password = await readPassword(ctx.options);
@@ -446,7 +509,16 @@ export function registerJob(program: Command): void {
                     e.run.snapshotId?.slice(0, 8) ?? '-',
                     e.snapshot === 'present' || e.snapshot === 'none' ? '' : e.snapshot,
                   ]
-                : [when(e.time), '-', '-', '-', e.snapshotId.slice(0, 8), 'found in repository'],
+                : e.kind === 'found'
+                  ? [when(e.time), '-', '-', '-', e.snapshotId.slice(0, 8), 'found in repository']
+                  : [
+                      when(e.drill.startedAt),
+                      e.drill.runId,
+                      `drill (${e.drill.trigger})`,
+                      e.drill.status,
+                      e.drill.snapshotId?.slice(0, 8) ?? '-',
+                      e.drill.reportPath ?? e.drill.error?.message ?? '',
+                    ],
             ),
           ),
         );

@@ -88,13 +88,13 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * A run recorded as running that nobody is running any more: it was started by another instance
+ * A run (or restore drill) recorded as running that nobody is running any more: it was started by another instance
  * of Lifeboat on this computer whose process is gone (crash, kill, power loss, update). Runs of other
  * computers (a shared data folder) and of live processes (the CLI running a job next to the app)
  * are left alone.
  */
 export function isOrphaned(
-  run: JobRun,
+  run: Pick<JobRun, 'instance' | 'hostname' | 'pid'> & { status: string },
   self: { instance: string; hostname?: string; alive?: (pid: number) => boolean },
 ): boolean {
   if (run.status !== 'running' || run.instance === self.instance) return false;

@@ -4,7 +4,7 @@
  * still shown, with the reason.
  */
 import { toErrorInfo } from '../../shared/errors.ts';
-import type { Job, JobHistory, JobRun } from '../../shared/jobs.ts';
+import type { DrillRecord, Job, JobHistory, JobRun } from '../../shared/jobs.ts';
 import { nsToDate, parseGoTime } from '../repo/go-time.ts';
 import { reconcile, type RepoSnapshot } from './reconcile.ts';
 import { jobTag, openDestination, type RunnerDeps } from './run-context.ts';
@@ -14,9 +14,10 @@ export async function reconciledHistory(
   job: Job,
   runs: readonly JobRun[],
   options: { limit?: number; reconcile?: boolean } = {},
+  drills: readonly DrillRecord[] = [],
 ): Promise<JobHistory> {
   if (options.reconcile === false) {
-    return { entries: reconcile(runs, null, options.limit), repository: { checked: false } };
+    return { entries: reconcile(runs, null, options.limit, drills), repository: { checked: false } };
   }
   try {
     const repo = await openDestination(deps, job.destination);
@@ -26,10 +27,10 @@ export async function reconciledHistory(
       hostname: s.hostname ?? '',
       paths: s.paths,
     }));
-    return { entries: reconcile(runs, snapshots, options.limit), repository: { checked: true } };
+    return { entries: reconcile(runs, snapshots, options.limit, drills), repository: { checked: true } };
   } catch (err) {
     return {
-      entries: reconcile(runs, null, options.limit),
+      entries: reconcile(runs, null, options.limit, drills),
       repository: { checked: false, error: toErrorInfo(err) },
     };
   }

@@ -30,7 +30,7 @@ export const jobDefaults: Pick<
     onFailure: true,
     noSuccessForHours: 48,
   },
-  drill: { enabled: false, every: 'monthly', sampleFiles: 20 },
+  drill: { enabled: true, every: 'monthly', sampleFiles: 10_000 },
   enabled: true,
 };
 

@@ -4,7 +4,7 @@
  * no run knows (the history file was lost, another computer ran the job, an import) is listed as
  * "found in repository". Pure.
  */
-import type { HistoryEntry, JobRun } from '../../shared/jobs.ts';
+import type { DrillRecord, HistoryEntry, JobRun } from '../../shared/jobs.ts';
 
 export interface RepoSnapshot {
   id: string;
@@ -17,11 +17,13 @@ export interface RepoSnapshot {
 /**
  * Newest first, at most `limit` entries. `snapshots` is null when the repository could not be read:
  * then only what the history itself knows is said (removed by a later run's retention, or unknown).
+ * Restore drills are listed among the runs, by start time.
  */
 export function reconcile(
   runs: readonly JobRun[],
   snapshots: readonly RepoSnapshot[] | null,
   limit = Infinity,
+  drills: readonly DrillRecord[] = [],
 ): HistoryEntry[] {
   const forgottenByRuns = new Set(runs.flatMap((r) => r.forgotten));
   const present = snapshots ? new Set(snapshots.map((s) => s.id)) : null;
@@ -40,6 +42,7 @@ export function reconcile(
       entry: { kind: 'found', snapshotId: s.id, time: s.time, hostname: s.hostname, paths: s.paths },
     });
   }
+  for (const drill of drills) entries.push({ time: Date.parse(drill.startedAt), entry: { kind: 'drill', drill } });
   entries.sort((a, b) => b.time - a.time);
   return entries.slice(0, limit).map((e) => e.entry);
 }

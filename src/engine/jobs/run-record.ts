@@ -82,7 +82,7 @@ export async function recordRun(o: RecordRunOptions): Promise<JobRun> {
   await o.history.append(run);
   for (const hooks of o.hooks) {
     try {
-      await hooks.onRunFinished?.(structuredClone(run), { job: o.job });
+      await hooks.onRunFinished?.(structuredClone(run), { job: o.job, log: (level, message) => log.write(level, message) });
     } catch (err) {
       log.warn(`A notification hook failed: ${toErrorInfo(err).message}`);
     }

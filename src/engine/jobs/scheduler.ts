@@ -7,6 +7,9 @@
  * persisted history each time). So a computer that slept through a slot catches up within a tick of
  * waking, and hosts also call `resume()` on the OS's resume/unlock events to do it at once. The first
  * tick happens right at start: missed runs are caught up when the app starts.
+ *
+ * Each tick also starts the restore drills that are due (they queue behind backups of the same
+ * repository) and runs `onTick` (the Service's watchdog, which alerts when backups stopped happening).
  */
 import type { JobManager } from './job-manager.ts';
 import { SchedulerLock } from './scheduler-lock.ts';
@@ -19,6 +22,8 @@ export interface SchedulerOptions {
   tickMs?: number;
   /** Problems starting a job (other than the run's own failure, which goes to the history). */
   onError?: (jobId: string | null, err: unknown) => void;
+  /** More work for every tick of the scheduler that holds the lock (the notification watchdog). */
+  onTick?: () => Promise<void>;
 }
 
 export class Scheduler {
@@ -26,6 +31,7 @@ export class Scheduler {
   readonly #lock: SchedulerLock;
   readonly #tickMs: number;
   readonly #onError: (jobId: string | null, err: unknown) => void;
+  readonly #onTick: (() => Promise<void>) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #started = false;
@@ -35,6 +41,7 @@ export class Scheduler {
     this.#lock = new SchedulerLock(options.dataDir, manager.instance);
     this.#tickMs = Math.min(maxTickMs, Math.max(1, options.tickMs ?? maxTickMs));
     this.#onError = options.onError ?? (() => undefined);
+    this.#onTick = options.onTick;
   }
 
   get running(): boolean {
@@ -68,6 +75,13 @@ export class Scheduler {
     try {
       if (!(await this.#lock.acquire())) return; // another Lifeboat runs the schedules
       await this.#manager.startDue((jobId, err) => this.#onError(jobId, err));
+      await this.#manager.startDueDrills((jobId, err) => this.#onError(jobId, err));
+    } catch (err) {
+      this.#onError(null, err);
+    }
+    if (!this.#lock.held || !this.#onTick) return;
+    try {
+      await this.#onTick();
     } catch (err) {
       this.#onError(null, err);
     }

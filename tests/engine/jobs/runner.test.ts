@@ -216,7 +216,7 @@ describe('job runner against a local repository', () => {
     const history = await service2.jobHistory({ id: job.id });
     expect(history.repository).toEqual({ checked: true });
     const states = history.entries.map((e) =>
-      e.kind === 'run' ? `${e.run.runId}:${e.snapshot}` : `found:${e.snapshotId}`,
+      e.kind === 'run' ? `${e.run.runId}:${e.snapshot}` : e.kind === 'found' ? `found:${e.snapshotId}` : 'drill',
     );
     expect(states).toEqual([
       `found:${stranger.snapshotId}`,

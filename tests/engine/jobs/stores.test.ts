@@ -210,7 +210,11 @@ describe('reconciliation with the repository', () => {
     ]);
     expect(
       entries.map((e) =>
-        e.kind === 'run' ? `${e.run.runId.slice(0, 8)}:${e.snapshot}` : `found:${e.snapshotId}`,
+        e.kind === 'run'
+          ? `${e.run.runId.slice(0, 8)}:${e.snapshot}`
+          : e.kind === 'found'
+            ? `found:${e.snapshotId}`
+            : 'drill',
       ),
     ).toEqual(['20260503:none', '20260502:present', '20260501:forgotten', 'found:s0']);
   });
