@@ -149,6 +149,8 @@ async function runBackup(
     paths,
     ...(excludes.length ? { excludes } : {}),
     tags: [jobTag(job.id)],
+    // The run's clock, like the run's record, retention and drill reports: not the wall clock.
+    time: deps.now(),
     signal,
     ...(deps.workers ? { workers: deps.workers } : {}),
     onProgress: (p) => {
