@@ -4,14 +4,17 @@
  * Safety: the plan is validated before anything is written (restore-plan.ts); every parent folder
  * is checked with lstat and must be a real folder, never a symlink; files are written with
  * O_NOFOLLOW|O_EXCL to a temporary name and renamed into place; symlinks are created last, so
- * nothing is ever written through one. Result: nothing lands outside the target.
+ * nothing is ever written through one. Result: nothing lands outside the target. Every blob is
+ * verified against its id before it is written (restore-job.ts).
+ *
+ * File content is restored pack by pack, decoding in worker threads (restore-files.ts).
  */
 import * as fs from 'node:fs/promises';
 import { LifeboatError } from '../../shared/errors.ts';
 import { fsError } from '../storage/fs-errors.ts';
-import { BlobReader } from './blob-reader.ts';
 import type { IndexEntry } from './master-index.ts';
 import type { Repository } from './repository.ts';
+import { restoreFiles } from './restore-files.ts';
 import { buildRestorePlan, displayPath, parseIncludes } from './restore-plan.ts';
 import type { PlanItem } from './restore-plan.ts';
 import type { SnapshotWithId } from './snapshot.ts';
@@ -33,8 +36,10 @@ export interface RestoreOptions {
   overwrite?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
-  /** Files restored in parallel (default 4). */
+  /** Pack ranges read, decoded and written in parallel (default 4). */
   parallel?: number;
+  /** Decoding threads; default one per core (at most 4) for large restores, 0 (in process) for small ones. */
+  workers?: number;
 }
 
 export interface RestoreIssue {
@@ -155,39 +160,41 @@ async function runRestore(
       queue.push(f);
     }
   }
-  const reader = new BlobReader(
-    repo,
-    queue.flatMap((f) => blobs.get(f) ?? []),
-  );
   const written = new Set<PlanItem>();
-  const writeOne = async (item: PlanItem): Promise<void> => {
-    opts.signal?.throwIfAborted();
-    try {
-      const onBytes = (n: number): void => {
-        progress.bytesDone += n;
-        report(displayPath(item.segments));
-      };
-      await w.writeFile(item, blobs.get(item) ?? [], reader, onBytes, opts.signal);
-      written.add(item);
-      result.files++;
-      result.bytes += item.node.size ?? 0;
-    } catch (err) {
-      if (isFatal(err) || opts.signal?.aborted) throw err;
-      result.errors.push(issue(item, err));
-    }
-    progress.filesDone++;
-    report();
-  };
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < queue.length) await writeOne(queue[next++] as PlanItem);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 4) }, worker));
+  const fatal = (err: unknown): boolean => isFatal(err) || Boolean(opts.signal?.aborted);
+  const restore = (items: PlanItem[]): Promise<void> =>
+    restoreFiles(
+      repo,
+      w,
+      items.map((item) => ({ item, entries: blobs.get(item) ?? [] })),
+      {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.parallel ? { parallel: opts.parallel } : {}),
+        ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+        isFatal: fatal,
+        onBytes: (item, n) => {
+          progress.bytesDone += n;
+          report(displayPath(item.segments));
+        },
+        onFileDone: (item, err) => {
+          if (err === undefined) {
+            written.add(item);
+            result.files++;
+            result.bytes += item.node.size ?? 0;
+          } else {
+            result.errors.push(issue(item, err));
+          }
+          progress.filesDone++;
+          report();
+        },
+      },
+    );
+  await restore(queue);
+  // A hard link whose first copy failed is written on its own.
+  await restore(links.filter((l) => !written.has(l.first)).map((l) => l.item));
   for (const { item, first } of links) {
-    if (!written.has(first)) {
-      await writeOne(item); // the first copy failed: write this one on its own
-      continue;
-    }
+    if (!written.has(first)) continue;
+    opts.signal?.throwIfAborted();
     try {
       await w.writeHardlink(item, first);
       result.files++;

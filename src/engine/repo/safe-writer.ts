@@ -2,6 +2,10 @@
  * Writes restored entries below a root folder without ever leaving it: every parent is checked
  * with lstat and must be a real folder (never a symlink); files go to an O_EXCL|O_NOFOLLOW
  * temporary name and are renamed into place; symlinks and hard links are made the same way.
+ *
+ * No fsync: a restore writes a copy of data that stays safe in the repository, and restic does not
+ * sync either. The rename makes each file appear complete or not at all to other programs; after a
+ * power cut the worst case is a file that must be restored again.
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
@@ -9,9 +13,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LifeboatError } from '../../shared/errors.ts';
 import { errnoCode, fsError } from '../storage/fs-errors.ts';
-import type { BlobReader } from './blob-reader.ts';
 import { parseGoTime } from './go-time.ts';
-import type { IndexEntry } from './master-index.ts';
 import { displayPath } from './restore-plan.ts';
 import type { PlanItem } from './restore-plan.ts';
 import { posixPermFromGoMode } from './tree.ts';
@@ -22,6 +24,14 @@ function toSeconds(text: string): number {
   const ns = parseGoTime(text);
   const secs = ns / 1_000_000_000n;
   return Number(secs) + Number(ns - secs * 1_000_000_000n) / 1e9;
+}
+
+/** A file being restored: written under `tmp`, renamed to `dest` when complete. */
+export interface TempFile {
+  item: PlanItem;
+  dest: string;
+  tmp: string;
+  handle: fs.FileHandle;
 }
 
 export class SafeWriter {
@@ -105,50 +115,47 @@ export class SafeWriter {
     return path.join(dir, `.lifeboat-${randomBytes(8).toString('hex')}.tmp`);
   }
 
-  async writeFile(
-    item: PlanItem,
-    entries: IndexEntry[],
-    reader: BlobReader,
-    onBytes: (n: number) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const parent = item.segments.slice(0, -1);
-    await this.ensureDir(parent);
+  /**
+   * Creates the temporary file for `item` next to its destination (O_EXCL|O_NOFOLLOW, owner-only
+   * until committed), after checking every parent folder and the destination. The caller writes
+   * the content through `handle` (or its fd), then calls commitFile or discardFile.
+   */
+  async createFile(item: PlanItem): Promise<TempFile> {
+    await this.ensureDir(item.segments.slice(0, -1));
     const dest = this.abs(item.segments);
     await this.checkDest(dest, item);
     const tmp = this.tempName(path.dirname(dest));
-    let handle: fs.FileHandle | undefined;
     try {
-      handle = await fs.open(
+      const handle = await fs.open(
         tmp,
         fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW,
         0o600,
       );
-      let written = 0;
-      for (const entry of entries) {
-        signal?.throwIfAborted();
-        const data = await reader.read(entry);
-        // A nearly full disk gives short writes before ENOSPC: loop until all is written.
-        for (let done = 0; done < data.length;) {
-          const { bytesWritten } = await handle.write(data, done, data.length - done, written + done);
-          if (bytesWritten === 0) throw Object.assign(new Error('no progress writing'), { code: 'ENOSPC' });
-          done += bytesWritten;
-        }
-        written += data.length;
-        onBytes(data.length);
-      }
+      return { item, dest, tmp, handle };
+    } catch (err) {
+      throw fsError(err, displayPath(item.segments));
+    }
+  }
+
+  /** Sets mode and times, then renames the finished temporary file into place. */
+  async commitFile(f: TempFile): Promise<void> {
+    const { item, dest, tmp, handle } = f;
+    try {
       await handle.chmod(posixPermFromGoMode(item.node.mode ?? 0o644) & 0o1777);
       await handle.close();
-      handle = undefined;
       await setTimes(tmp, item.node);
       await this.checkDest(dest, item);
       await fs.rename(tmp, dest);
     } catch (err) {
-      await handle?.close().catch(() => undefined);
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      if (signal?.aborted) throw new LifeboatError('CANCELLED', 'The restore was cancelled.');
+      await this.discardFile(f);
       throw fsError(err, displayPath(item.segments));
     }
+  }
+
+  /** Closes and removes a temporary file that will not be committed. */
+  async discardFile(f: TempFile): Promise<void> {
+    await f.handle.close().catch(() => undefined);
+    await fs.rm(f.tmp, { force: true }).catch(() => undefined);
   }
 
   async writeSymlink(item: PlanItem): Promise<void> {

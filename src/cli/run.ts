@@ -1,0 +1,10 @@
+import { toErrorInfo } from '../shared/errors.ts';
+import { buildProgram } from './program.ts';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  const info = toErrorInfo(err);
+  process.stderr.write(`lifeboat: ${info.message}\n${info.hint ? `hint: ${info.hint}\n` : ''}${info.details ? `details: ${info.details}\n` : ''}`);
+  process.exitCode = info.code === 'CANCELLED' ? 130 : 1;
+}
