@@ -4,7 +4,7 @@
  * Files are written to a temp dir first (so they are in the page cache: this measures CPU, not disk).
  * Content: half pseudo-random (incompressible), half CSV-like text (compressible), like CRM exports.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomMasterKey } from '../src/engine/repo/crypto.ts';
@@ -54,7 +54,8 @@ async function measure(label: string, workers: number, files: string[], known: S
   // start the workers and let the JIT warm up before timing (a real backup reads many GB)
   await Promise.all(Array.from({ length: workers }, () => saver.saveFile(warm)));
   const t0 = performance.now();
-  const results = await Promise.all(files.map((p) => saver.saveFile(p)));
+  // with its size, as the backup passes it: big files are then cut here and spread over the workers
+  const results = await Promise.all(files.map((p) => saver.saveFile(p, { size: statSync(p).size })));
   const s = (performance.now() - t0) / 1000;
   await saver.close();
   const bytes = results.reduce((n, r) => n + r.bytesRead, 0);

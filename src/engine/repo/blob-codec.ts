@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { LifeboatError } from '../../shared/errors.ts';
 import { open, seal } from './crypto.ts';
+import { releaseBuffer } from './release-buffer.ts';
 import type { MasterKey } from './crypto.ts';
 
 export interface EncodedBlob {
@@ -16,8 +17,12 @@ export interface EncodedBlob {
   uncompressedLength: number | undefined;
 }
 
-/** restic's default zstd level; fast enough here (≈800 MB/s on text) and noticeably smaller than 1. */
-const zstdLevel = 3;
+/**
+ * zstd level 1. Measured on the CRM-like benchmark data (bench/compare-restic.ts, 446 MiB: SQLite,
+ * NDJSON, documents, scans): against level 3 it takes ~12% less worker CPU for ~2% more stored
+ * bytes, which leaves the repository within ~1% of restic's own (level-3-like "auto").
+ */
+const zstdLevel = 1;
 /** Keep the compressed form only when it saves at least this fraction. */
 const minSaving = 1 / 32;
 /** Decompression cap for unpacked files, against zstd bombs in a hostile repository. */
@@ -27,8 +32,20 @@ export function blobId(plaintext: Uint8Array): string {
   return createHash('sha256').update(plaintext).digest('hex');
 }
 
+/**
+ * The output goes to one buffer big enough for any result (zstd's bound), allocated whole by zlib:
+ * the default joins 16 KiB pieces, many small buffers that only the GC frees (memory piles up in
+ * worker threads). The result is a view of that buffer: see releaseCompressed.
+ */
 export function compress(data: Uint8Array): Buffer {
-  return zstdCompressSync(data, { params: { [zc.ZSTD_c_compressionLevel]: zstdLevel } });
+  // at least Buffer.poolSize: smaller ones may be slices of Node's shared pool, not ours to free
+  const chunkSize = Math.max(Buffer.poolSize, data.length + (data.length >> 8) + 512);
+  return zstdCompressSync(data, { params: { [zc.ZSTD_c_compressionLevel]: zstdLevel }, chunkSize });
+}
+
+/** Frees compress()'s output buffer once its bytes were copied (its size is never a pooled one). */
+function releaseCompressed(packed: Buffer): void {
+  releaseBuffer(new Uint8Array(packed.buffer));
 }
 
 function decompress(data: Uint8Array, maxOutputLength: number): Buffer {
@@ -45,9 +62,10 @@ export function encodeBlob(key: MasterKey, plaintext: Uint8Array, opts: { compre
   // A zero-length blob cannot be marked compressed (uncompressed_length 0 means "not compressed").
   if (opts.compress && plaintext.length > 0) {
     const packed = compress(plaintext);
-    if (packed.length <= plaintext.length * (1 - minSaving)) {
-      return { data: seal(key, packed), uncompressedLength: plaintext.length };
-    }
+    const useful = packed.length <= plaintext.length * (1 - minSaving);
+    const sealed = useful ? seal(key, packed) : undefined;
+    releaseCompressed(packed); // sealed is a copy: dead now (see release-buffer.ts)
+    if (sealed) return { data: sealed, uncompressedLength: plaintext.length };
   }
   return { data: seal(key, plaintext), uncompressedLength: undefined };
 }
@@ -85,6 +103,7 @@ export function packUnpacked(json: Uint8Array, repoVersion = 2): Buffer {
   const out = Buffer.allocUnsafe(z.length + 1);
   out[0] = 2;
   z.copy(out, 1);
+  releaseCompressed(z);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { poly1305 } from './poly1305.ts';
+import { releaseBuffer } from './release-buffer.ts';
 import { LifeboatError } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 
@@ -57,9 +58,10 @@ export function poly1305Aes(
 function ctr(key: MasterKey, iv: Uint8Array, input: Uint8Array, out: Buffer, outOffset: number): void {
   const c = createCipheriv('aes-256-ctr', key.encrypt, iv);
   const a = c.update(input);
-  a.copy(out, outOffset);
+  const n = a.copy(out, outOffset);
+  releaseBuffer(a); // a copy: dead now (see release-buffer.ts)
   const b = c.final();
-  if (b.length > 0) b.copy(out, outOffset + a.length);
+  if (b.length > 0) b.copy(out, outOffset + n);
 }
 
 /** Encrypts and authenticates `plaintext` with a fresh random IV. */

@@ -35,6 +35,12 @@ export interface LockOptions {
   settleMs?: number;
   /** Refresh period; 0 disables automatic refresh. */
   refreshMs?: number;
+  /**
+   * Return as soon as our lock file is written; the re-check after `settleMs` runs meanwhile and
+   * settles `RepoLock.confirmed` (rejected with REPO_LOCKED, the lock released, on a conflict). For
+   * callers that only need the lock confirmed before they commit (a backup, before its snapshot).
+   */
+  confirmLater?: boolean;
   /** For tests: pretend to be another host or process. */
   hostname?: string;
   pid?: number;
@@ -118,6 +124,8 @@ export class RepoLock {
   private currentId: string;
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  /** Settles when the re-check for rivals has passed (see LockOptions.confirmLater). */
+  confirmed: Promise<void> = Promise.resolve();
 
   constructor(repo: Repository, info: LockInfo, id: string) {
     this.repo = repo;
@@ -197,15 +205,20 @@ export async function lockRepository(repo: Repository, opts: LockOptions = {}): 
   };
   const id = await repo.saveUnpacked('locks', lockJson(info));
   const lock = new RepoLock(repo, info, id);
-  // Two clients may have checked at the same moment: wait, look again, and back off on conflict.
-  await new Promise((r) => setTimeout(r, opts.settleMs ?? 200));
-  try {
-    checkConflicts(await listLocks(repo), exclusive, id);
-  } catch (err) {
-    await lock.release().catch(() => undefined);
-    throw err;
-  }
   lock.startRefresh(opts.refreshMs ?? refreshIntervalMs);
+  // Two clients may have checked at the same moment: wait, look again, and back off on conflict.
+  lock.confirmed = (async () => {
+    await new Promise((r) => setTimeout(r, opts.settleMs ?? 200));
+    try {
+      checkConflicts(await listLocks(repo), exclusive, id);
+    } catch (err) {
+      await lock.release().catch(() => undefined);
+      throw err;
+    }
+  })();
+  if (opts.confirmLater)
+    lock.confirmed.catch(() => undefined); // the caller awaits it later
+  else await lock.confirmed;
   return lock;
 }
 

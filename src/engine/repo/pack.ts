@@ -26,21 +26,29 @@ const headerLengthSize = 4;
 /** Entries fetched with the first tail read, like restic, so small packs need one request. */
 const eagerEntries = 15;
 export const maxHeaderSize = 16 * 1024 * 1024 + headerLengthSize;
+/** A pack without given storage starts this small (tree packs) and doubles as it fills. */
+const initialStorage = 64 * 1024;
 
 export function entrySize(compressed: boolean): number {
   return compressed ? compressedEntrySize : plainEntrySize;
 }
 
-/** Collects encoded blobs in memory and produces the finished pack file. */
+/**
+ * Builds a pack in one buffer: each blob is copied in as it is added and hashed on the way, so
+ * finishing a pack costs only the header (no concatenation of parts, no second pass for the id).
+ */
 export class PackWriter {
   readonly type: BlobType;
-  private readonly parts: Buffer[] = [];
+  private buf: Buffer;
+  private readonly hash = createHash('sha256');
   private readonly blobs: PackedBlob[] = [];
   private bytes = 0;
   private headerBytes = 0;
 
-  constructor(type: BlobType) {
+  /** `storage`: a buffer to build the pack in, sized by the caller; grown if too small. */
+  constructor(type: BlobType, storage?: Buffer) {
     this.type = type;
+    this.buf = storage ?? Buffer.allocUnsafeSlow(initialStorage);
   }
 
   get count(): number {
@@ -52,7 +60,13 @@ export class PackWriter {
     return this.bytes + this.headerBytes + cryptoOverhead + headerLengthSize;
   }
 
-  add(id: string, encoded: { data: Buffer; uncompressedLength: number | undefined }): PackedBlob {
+  /** The buffer the pack is built in; dead once the finished pack is written. */
+  get storage(): Buffer {
+    return this.buf;
+  }
+
+  /** Copies the encoded blob into the pack: the caller may reuse `encoded.data` afterwards. */
+  add(id: string, encoded: { data: Uint8Array; uncompressedLength: number | undefined }): PackedBlob {
     const blob: PackedBlob = {
       type: this.type,
       id,
@@ -60,31 +74,45 @@ export class PackWriter {
       length: encoded.data.length,
       uncompressedLength: encoded.uncompressedLength || undefined,
     };
-    this.parts.push(encoded.data);
+    this.append(encoded.data);
     this.blobs.push(blob);
-    this.bytes += encoded.data.length;
     this.headerBytes += entrySize(blob.uncompressedLength !== undefined);
     return blob;
   }
 
   /** Encoded bytes of a blob still in this writer (lets a not-yet-uploaded blob be read back). */
   blobData(index: number): Buffer | undefined {
-    return this.parts[index];
+    const b = this.blobs[index];
+    return b && this.buf.subarray(b.offset, b.offset + b.length);
   }
 
+  /** The finished pack; `data` is a view of this writer's storage. */
   finalize(key: MasterKey): { id: string; data: Buffer; blobs: PackedBlob[] } {
     if (this.blobs.length === 0) throw new LifeboatError('INTERNAL', 'Cannot write an empty pack.');
     const header = encodeHeader(this.blobs);
     const sealed = seal(key, header);
     const tail = Buffer.allocUnsafe(4);
     tail.writeUInt32LE(sealed.length, 0);
-    const data = Buffer.concat([...this.parts, sealed, tail]);
+    this.append(sealed);
+    this.append(tail);
+    const data = this.buf.subarray(0, this.bytes);
     // Read our own header back before it leaves the process, as restic does.
     const check = parseHeader(key, data.subarray(data.length - sealed.length - 4), data.length);
     if (check.length !== this.blobs.length)
       throw new LifeboatError('INTERNAL', 'Pack header verification failed.');
-    const id = createHash('sha256').update(data).digest('hex');
-    return { id, data, blobs: this.blobs.slice() };
+    return { id: this.hash.digest('hex'), data, blobs: this.blobs.slice() };
+  }
+
+  private append(bytes: Uint8Array): void {
+    const end = this.bytes + bytes.length;
+    if (end > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(end, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.bytes);
+      this.buf = grown;
+    }
+    this.buf.set(bytes, this.bytes);
+    this.hash.update(this.buf.subarray(this.bytes, end));
+    this.bytes = end;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Backend } from '../storage/backend.ts';
 import type { MasterKey } from './crypto.ts';
 import type { EncodedBlob } from './blob-codec.ts';
 import { PackWriter, entrySize, maxHeaderSize } from './pack.ts';
+import { releaseBuffer } from './release-buffer.ts';
 import type { BlobType, PackedBlob } from './pack.ts';
 
 export interface PackerManagerOptions {
@@ -23,6 +24,9 @@ export interface PackerStats {
   packsWritten: number;
   bytesWritten: number;
 }
+
+/** Extra room in a data pack's buffer: the blob that fills a pack may be up to a chunk (8 MiB) long. */
+const dataSlack = 2 * 1024 * 1024;
 
 function pendingKey(type: BlobType, id: string): string {
   return type === 'tree' ? 't' + id : 'd' + id;
@@ -55,14 +59,35 @@ export class PackerManager {
     const k = pendingKey(type, id);
     if (this.pending.has(k)) return;
     let writer = this.open.get(type);
-    if (!writer) this.open.set(type, (writer = new PackWriter(type)));
-    writer.add(id, encoded);
-    this.pending.set(k, encoded);
-    const compressed = encoded.uncompressedLength !== undefined;
-    if (writer.size >= this.opts.packSize || writer.size + entrySize(compressed) * 2 >= maxHeaderSize) {
-      this.open.delete(type);
-      await this.upload(writer);
+    // a data pack whose buffer cannot take this blob is written as it is, rather than grown
+    let full: PackWriter | undefined;
+    if (
+      writer &&
+      type === 'data' &&
+      writer.size + encoded.data.length + entrySize(true) > writer.storage.length
+    ) {
+      full = writer;
+      writer = undefined;
     }
+    if (!writer) this.open.set(type, (writer = this.newWriter(type)));
+    const blob = writer.add(id, encoded);
+    // readable from the pack being built until it is written (the caller's buffer is free again)
+    this.pending.set(k, {
+      data: writer.blobData(writer.count - 1)!,
+      uncompressedLength: blob.uncompressedLength,
+    });
+    const compressed = encoded.uncompressedLength !== undefined;
+    const done =
+      writer.size >= this.opts.packSize || writer.size + entrySize(compressed) * 2 >= maxHeaderSize;
+    if (done) this.open.delete(type); // decided before any await: concurrent adds see a consistent state
+    if (full) await this.upload(full);
+    if (done) await this.upload(writer);
+  }
+
+  /** Data packs get room for a full pack plus a large last blob up front. */
+  private newWriter(type: BlobType): PackWriter {
+    if (type === 'tree') return new PackWriter(type);
+    return new PackWriter(type, Buffer.allocUnsafeSlow(this.opts.packSize + dataSlack));
   }
 
   /** Writes every open pack and waits for all uploads. */
@@ -87,6 +112,10 @@ export class PackerManager {
       this.stats.packsWritten += 1;
       this.stats.bytesWritten += data.length;
       for (const b of blobs) this.pending.delete(pendingKey(b.type, b.id));
+      // Written and no longer readable through `pending`: free the pack's memory now instead of at
+      // some later GC (release-buffer.ts). Not reused, so a backend that kept a reference would
+      // see an empty buffer, never another pack's bytes.
+      releaseBuffer(writer.storage);
     })();
     const tracked = job.then(
       () => undefined,

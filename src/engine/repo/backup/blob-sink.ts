@@ -5,6 +5,7 @@
  */
 import { LifeboatError } from '../../../shared/errors.ts';
 import { blobId, encodeBlob } from '../blob-codec.ts';
+import { releaseBuffer } from '../release-buffer.ts';
 import type { Repository } from '../repository.ts';
 import type { SavedBlob } from '../workers/file-saver.ts';
 
@@ -53,8 +54,11 @@ export class BlobSink {
         return;
       }
       const encoded = { data: blob.data, uncompressedLength: blob.uncompressedLength };
-      if (await this.repo.addEncodedBlob('data', blob.id, blob.length, encoded))
-        this.countData(blob.length, blob.data.length);
+      const packed = blob.data.length;
+      const added = await this.repo.addEncodedBlob('data', blob.id, blob.length, encoded);
+      // the packer copied it (or had it already): the worker's buffer is dead, free it now
+      releaseBuffer(blob.data);
+      if (added) this.countData(blob.length, packed);
     });
   }
 

@@ -1,7 +1,9 @@
 /**
  * The hot path of a backup: read one file, cut it into chunks, hash them, and encode (compress +
  * encrypt) only the chunks the repository does not have yet. Runs inside a file worker, or in
- * process for tiny files; both use this same code with a different `request` channel.
+ * process for tiny files; both use this same code with a different `request` channel. A big file
+ * is read and cut by the main thread instead and its segments come here (processSegment), so that
+ * all workers share it; hashing and encoding are the same.
  *
  * Dedup protocol, one round-trip per batch (not per chunk):
  *   worker → main  { type: 'batch', chunks: [{ id, length }…] }   ≤ batchBytes of plaintext
@@ -21,6 +23,7 @@ import type { Transferable } from 'node:worker_threads';
 import { LifeboatError } from '../../../shared/errors.ts';
 import { encodeBlob } from '../blob-codec.ts';
 import { Chunker } from '../chunker.ts';
+import { releaseBuffer } from '../release-buffer.ts';
 import type { ChunkerParams } from '../chunker.ts';
 import type { MasterKey } from '../crypto.ts';
 import { cancelledError } from './worker-protocol.ts';
@@ -55,6 +58,25 @@ export interface EncodedChunk extends ChunkRef {
   /** IV ‖ ciphertext ‖ MAC, ready for a pack. */
   data: Uint8Array;
   uncompressedLength: number | undefined;
+}
+
+/** A run of whole chunks of a big file, cut by the caller (see FileSaver). */
+export interface SegmentTask {
+  kind: 'segment';
+  /**
+   * The segment's bytes, a view of a SharedArrayBuffer: posting it shares the memory (no copy, and
+   * no new buffer on either thread per segment, which would only feed the garbage collector).
+   */
+  data: Uint8Array;
+  /** Chunk lengths, in order, from the start of `data`. */
+  lengths: number[];
+  compress?: boolean;
+}
+
+export interface SegmentResult {
+  chunks: ChunkRef[];
+  newChunks: number;
+  newBytes: number;
 }
 
 export type FileMessage = { type: 'batch'; chunks: ChunkRef[] } | { type: 'blobs'; blobs: EncodedChunk[] };
@@ -106,8 +128,7 @@ export async function processFile(task: FileTask, key: MasterKey, ctx: ProcessCo
   let pieceBytes = 0;
   let batch: PendingChunk[] = [];
   let pendingBytes = 0;
-  let newChunks = 0;
-  let newBytes = 0;
+  const counts = { newChunks: 0, newBytes: 0 };
 
   const completeChunk = () => {
     const h = createHash('sha256');
@@ -122,62 +143,44 @@ export async function processFile(task: FileTask, key: MasterKey, ctx: ProcessCo
   };
 
   const flush = async () => {
-    if (batch.length === 0) return;
     const current = batch;
     batch = [];
     pendingBytes = 0;
-    const { need = [] } = await ctx.request({
-      type: 'batch',
-      chunks: current.map(({ id, length }) => ({ id, length })),
-    });
-    if (need.length === 0) return;
-    const blobs: EncodedChunk[] = [];
-    const transfer: ArrayBuffer[] = [];
-    for (const i of need) {
-      const c = current[i];
-      if (!c) throw new LifeboatError('INTERNAL', `Dedup answer names chunk ${i} of ${current.length}.`);
-      if (ctx.signal.aborted) throw cancelledError('Reading the file');
-      const plain = c.pieces.length === 1 ? c.pieces[0]! : Buffer.concat(c.pieces, c.length);
-      const enc = encodeBlob(key, plain, { compress });
-      const data = ownBuffer(enc.data);
-      transfer.push(data.buffer as ArrayBuffer);
-      blobs.push({ id: c.id, length: c.length, data, uncompressedLength: enc.uncompressedLength });
-      newChunks++;
-      newBytes += c.length;
-    }
-    await ctx.request({ type: 'blobs', blobs }, transfer);
+    await storeChunks(current, key, compress, ctx, counts);
   };
 
-  let fh: FileHandle;
-  try {
-    fh = await open(path, openFlags);
-  } catch (err) {
-    throw unreadable(path, err);
-  }
+  const { fh, before } = await openRegularFile(path);
   let readAhead: Promise<Buffer> | undefined;
+  let blocks: Buffer[] = [];
+  // Once a batch is stored, only the unfinished chunk's blocks and the one being read are needed:
+  // free the others now rather than at some later GC (release-buffer.ts).
+  const releaseStored = () => {
+    const live = new Set<ArrayBufferLike>(pieces.map((p) => p.buffer));
+    if (readAhead) live.add(blocks[blocks.length - 1]!.buffer);
+    for (const b of blocks) if (!live.has(b.buffer)) releaseBuffer(b);
+    blocks = blocks.filter((b) => live.has(b.buffer));
+  };
   try {
-    const beforeStats = await fh.stat({ bigint: true }).catch((err: unknown) => {
-      throw unreadable(path, err);
-    });
-    if (!beforeStats.isFile()) {
-      throw new LifeboatError('SOURCE_UNREADABLE', `${path} is not a regular file.`, {
-        hint: 'It changed type since the folder was scanned; it will be saved as it is next time.',
-      });
-    }
-    const before = toFileStat(beforeStats);
     let position = 0;
+    // Reads are sized by what is left of the file (+1 byte, so a short read tells the end without
+    // another read): a small file costs a small buffer. Past the expected end (the file grew), full blocks.
+    let requested = 0;
     const readAt = (pos: number) => {
-      const p = readBlock(fh, pos, blockSize).catch((err: unknown) => Promise.reject(unreadable(path, err)));
+      const remaining = before.size - pos;
+      requested = remaining >= 0 ? Math.min(blockSize, remaining + 1) : blockSize;
+      const storage = Buffer.allocUnsafeSlow(requested);
+      blocks.push(storage);
+      const p = readBlock(fh, pos, storage).catch((err: unknown) => Promise.reject(unreadable(path, err)));
       p.catch(() => undefined); // a read-ahead may fail while we wait for the main thread: not "unhandled"
       return p;
     };
     readAhead = readAt(0);
-    for (;;) {
+    while (readAhead) {
       const block = await readAhead;
       readAhead = undefined;
-      if (block.length === 0) break;
       position += block.length;
-      readAhead = readAt(position); // overlap the next read with chunking and hashing this block
+      // overlap the next read with chunking and hashing this block; a short block was the last one
+      if (block.length === requested) readAhead = readAt(position);
       if (ctx.signal.aborted) throw cancelledError('Reading the file');
       let prev = 0;
       for (const cut of chunker.push(block)) {
@@ -190,23 +193,103 @@ export async function processFile(task: FileTask, key: MasterKey, ctx: ProcessCo
         pieces.push(block.subarray(prev));
         pieceBytes += block.length - prev;
       }
-      if (pendingBytes >= batchBytes) await flush();
+      if (pendingBytes >= batchBytes) {
+        await flush();
+        releaseStored();
+      }
     }
     if (chunker.finish() > 0) completeChunk();
     await flush();
     const after = toFileStat(await fh.stat({ bigint: true }));
     const changed =
       before.size !== after.size || before.mtimeNs !== after.mtimeNs || position !== before.size;
-    return { path, chunks, bytesRead: position, newChunks, newBytes, before, after, changed };
+    return { path, chunks, bytesRead: position, ...counts, before, after, changed };
   } finally {
     await readAhead?.catch(() => undefined); // never close the handle under an in-flight read
     await fh.close().catch(() => undefined);
+    for (const b of blocks) releaseBuffer(b); // every chunk is stored, or the file failed
   }
 }
 
-/** Reads up to `size` bytes at `position` into a fresh buffer (chunks keep references to it). */
-async function readBlock(fh: FileHandle, position: number, size: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafeSlow(size);
+/** A segment of a big file, read and cut into chunks by the main thread (FileSaver): hash, dedup, encode. */
+export async function processSegment(
+  task: SegmentTask,
+  key: MasterKey,
+  ctx: ProcessContext,
+): Promise<SegmentResult> {
+  const data = Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength);
+  const batch: PendingChunk[] = [];
+  let offset = 0;
+  for (const length of task.lengths) {
+    const piece = data.subarray(offset, offset + length);
+    offset += length;
+    batch.push({ id: createHash('sha256').update(piece).digest('hex'), length, pieces: [piece] });
+  }
+  if (offset > data.length) throw new LifeboatError('INTERNAL', 'Segment chunks exceed its data.');
+  const counts = { newChunks: 0, newBytes: 0 };
+  await storeChunks(batch, key, task.compress ?? true, ctx, counts);
+  return { chunks: batch.map(({ id, length }) => ({ id, length })), ...counts };
+}
+
+/** Asks the main thread which chunks are new, encodes those and sends them; one round-trip each. */
+async function storeChunks(
+  batch: PendingChunk[],
+  key: MasterKey,
+  compress: boolean,
+  ctx: ProcessContext,
+  counts: { newChunks: number; newBytes: number },
+): Promise<void> {
+  if (batch.length === 0) return;
+  const { need = [] } = await ctx.request({
+    type: 'batch',
+    chunks: batch.map(({ id, length }) => ({ id, length })),
+  });
+  if (need.length === 0) return;
+  const blobs: EncodedChunk[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const i of need) {
+    const c = batch[i];
+    if (!c) throw new LifeboatError('INTERNAL', `Dedup answer names chunk ${i} of ${batch.length}.`);
+    if (ctx.signal.aborted) throw cancelledError('Reading the file');
+    const joined = c.pieces.length > 1 ? Buffer.concat(c.pieces, c.length) : undefined;
+    const enc = encodeBlob(key, joined ?? c.pieces[0]!, { compress });
+    if (joined) releaseBuffer(joined);
+    const data = ownBuffer(enc.data);
+    transfer.push(data.buffer as ArrayBuffer);
+    blobs.push({ id: c.id, length: c.length, data, uncompressedLength: enc.uncompressedLength });
+    counts.newChunks++;
+    counts.newBytes += c.length;
+  }
+  await ctx.request({ type: 'blobs', blobs }, transfer);
+}
+
+/** Opens a file the scanner saw as regular, refusing anything else; the stat is the "before" state. */
+export async function openRegularFile(path: string): Promise<{ fh: FileHandle; before: FileStat }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, openFlags);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  try {
+    const stats = await fh.stat({ bigint: true }).catch((err: unknown) => {
+      throw unreadable(path, err);
+    });
+    if (!stats.isFile()) {
+      throw new LifeboatError('SOURCE_UNREADABLE', `${path} is not a regular file.`, {
+        hint: 'It changed type since the folder was scanned; it will be saved as it is next time.',
+      });
+    }
+    return { fh, before: toFileStat(stats) };
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Fills `buf` from `position`; returns the part filled (shorter at the end of the file). */
+async function readBlock(fh: FileHandle, position: number, buf: Buffer): Promise<Buffer> {
+  const size = buf.length;
   let filled = 0;
   while (filled < size) {
     const { bytesRead } = await fh.read(buf, filled, size - filled, position + filled);
@@ -225,7 +308,7 @@ function ownBuffer(b: Buffer): Buffer {
   return copy;
 }
 
-function toFileStat(s: BigIntStats): FileStat {
+export function toFileStat(s: BigIntStats): FileStat {
   return { size: Number(s.size), mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, ino: s.ino, dev: s.dev };
 }
 

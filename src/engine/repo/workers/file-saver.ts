@@ -1,17 +1,30 @@
 /**
  * Main-thread side of the file pipeline: runs processFile() in the worker pool (or in process for
- * tiny files) and answers its dedup questions. A chunk is "new" when the index does not know it and
- * no other file is already encoding it; the first file to ask claims it. Claims end when the packer
- * accepted the blob (`saveBlob` resolved) or when the claiming file fails.
+ * tiny files), or, for a big file, reads and cuts it here and spreads its segments over the pool
+ * (processSegment), and answers their dedup questions. A chunk is "new" when the index does not
+ * know it and no other file is already encoding it; the first file to ask claims it. Claims end
+ * when the packer accepted the blob (`saveBlob` resolved) or when the claiming file fails.
  *
  * Race it handles: file B skips chunk X because file A claimed it; if A then fails (vanished,
  * cancelled, crashed), X was never saved, so B is read again (bounded retries).
  */
 import type { MasterKey } from '../crypto.ts';
 import { LifeboatError } from '../../../shared/errors.ts';
+import { Chunker, DEFAULT_CHUNKER_PARAMS } from '../chunker.ts';
+import { releaseBuffer } from '../release-buffer.ts';
 import { WorkerPool } from '../worker-pool.ts';
-import { processFile } from './file-processor.ts';
-import type { EncodedChunk, FileMessage, FileReply, FileResult, FileTask } from './file-processor.ts';
+import { openRegularFile, processFile, toFileStat, unreadable } from './file-processor.ts';
+import type {
+  ChunkRef,
+  EncodedChunk,
+  FileMessage,
+  FileReply,
+  FileResult,
+  FileTask,
+  SegmentResult,
+  SegmentTask,
+} from './file-processor.ts';
+import { cancelledError } from './worker-protocol.ts';
 
 export interface SavedBlob extends EncodedChunk {
   data: Buffer;
@@ -30,6 +43,11 @@ export interface FileSaverOptions {
   workers?: number;
   /** Files smaller than this are processed on the calling thread; default 128 KiB. */
   inProcessBelow?: number;
+  /**
+   * Files of at least this size are cut into chunks here and their segments spread over all the
+   * workers, so one big file (a database) uses every core; default 16 MiB.
+   */
+  splitFrom?: number;
   /** Passed to every FileTask (compress, blockSize, batchBytes, chunker). */
   task?: Omit<FileTask, 'path'>;
   /** Override of the worker script (tests). */
@@ -40,7 +58,7 @@ export interface SaveFileOptions {
   /** Size from the scanner's lstat; decides worker vs. in-process. */
   size?: number;
   signal?: AbortSignal;
-  /** Plaintext bytes chunked so far in this file (called once per batch, ~16 MiB), for progress/ETA. */
+  /** Plaintext bytes chunked so far in this file (per batch or segment, 8-16 MiB), for progress/ETA. */
   onProgress?: (bytes: number) => void;
 }
 
@@ -51,16 +69,67 @@ interface Claim {
 }
 
 const maxRetries = 3;
+/** Segment size: at least the largest chunk, so every full segment holds a cut. */
+const minSegmentBytes = 8 * 1024 * 1024;
+
+/**
+ * Segment buffers, shared memory that the workers read in place: allocated once, reused for every
+ * segment. `max` bounds the bytes in flight.
+ */
+class SegmentBuffers {
+  private readonly free: Buffer[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private out = 0;
+  private readonly size: number;
+  private readonly max: number;
+
+  constructor(size: number, max: number) {
+    this.size = size;
+    this.max = max;
+  }
+
+  async take(): Promise<Buffer> {
+    while (this.free.length === 0 && this.out >= this.max)
+      await new Promise<void>((r) => this.waiters.push(r));
+    this.out++;
+    return this.free.pop() ?? Buffer.from(new SharedArrayBuffer(this.size));
+  }
+
+  give(buf: Buffer): void {
+    this.out--;
+    this.free.push(buf);
+    this.waiters.shift()?.();
+  }
+
+  /** Frees a slot without its buffer. */
+  drop(): void {
+    this.out--;
+    this.waiters.shift()?.();
+  }
+}
 
 export class FileSaver {
   private readonly opts: FileSaverOptions;
-  private readonly pool: WorkerPool<FileTask, FileResult, FileMessage, FileReply>;
+  private readonly pool: WorkerPool<
+    FileTask | SegmentTask,
+    FileResult | SegmentResult,
+    FileMessage,
+    FileReply
+  >;
   private readonly claims = new Map<string, Claim>();
+  private readonly segmentBytes: number;
+  private readonly buffers: SegmentBuffers;
   private nextAttempt = 1;
+  /** Attempts still running: a cancelled task's late message must not claim chunks nobody releases. */
+  private readonly running = new Set<number>();
 
   constructor(opts: FileSaverOptions) {
     this.opts = opts;
-    this.pool = new WorkerPool<FileTask, FileResult, FileMessage, FileReply>({
+    this.segmentBytes = Math.max(
+      minSegmentBytes,
+      opts.task?.chunker?.maxSize ?? DEFAULT_CHUNKER_PARAMS.maxSize,
+    );
+    this.pool = new WorkerPool<FileTask | SegmentTask, FileResult | SegmentResult, FileMessage, FileReply>({
       url: opts.workerUrl ?? new URL('./file-worker.ts', import.meta.url),
       workerData: { key: opts.key },
       ...(opts.workers ? { size: opts.workers } : {}),
@@ -68,6 +137,9 @@ export class FileSaver {
       maxInFlightBytes: Number.MAX_SAFE_INTEGER,
       name: 'file reader',
     });
+    // one segment running per worker and one being read (and then queued): reading and cutting a
+    // segment takes a few ms, encoding it tens, so a worker that finishes finds the next one ready
+    this.buffers = new SegmentBuffers(this.segmentBytes, this.pool.size + 1);
   }
 
   /** Resolves when the pool's queue has room: await it before queueing the next file. */
@@ -95,27 +167,136 @@ export class FileSaver {
 
   private async attempt(path: string, options: SaveFileOptions) {
     const owner = this.nextAttempt++;
+    this.running.add(owner);
     const dependencies: Promise<boolean>[] = [];
     const onMessage = (msg: FileMessage) => {
       if (msg.type === 'batch') options.onProgress?.(msg.chunks.reduce((n, c) => n + c.length, 0));
       return this.answer(owner, msg, dependencies);
     };
     const task: FileTask = { ...this.opts.task, path };
+    const ctx = { signal: options.signal ?? new AbortController().signal, request: onMessage };
     try {
-      const small = options.size !== undefined && options.size < (this.opts.inProcessBelow ?? 128 * 1024);
-      const result = small
-        ? await processFile(task, this.opts.key, {
-            signal: options.signal ?? new AbortController().signal,
-            request: onMessage,
-          })
-        : await this.pool.run(task, {
-            onMessage,
-            label: path,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+      const size = options.size;
+      let result: FileResult;
+      if (size !== undefined && size < (this.opts.inProcessBelow ?? 128 * 1024)) {
+        result = await processFile(task, this.opts.key, ctx);
+      } else if (size !== undefined && size >= (this.opts.splitFrom ?? 16 * 1024 * 1024)) {
+        result = await this.saveSegmented(path, ctx);
+      } else {
+        result = (await this.pool.run(task, {
+          onMessage,
+          label: path,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })) as FileResult;
+      }
       return { result, dependencies };
     } finally {
+      this.running.delete(owner);
       this.releaseClaims(owner);
+    }
+  }
+
+  /**
+   * A big file: read and cut into chunks here (the chunker is sequential and fast), while workers
+   * hash, dedup and encode its segments in parallel. Same result as processFile.
+   */
+  private async saveSegmented(
+    path: string,
+    ctx: { signal: AbortSignal; request: (msg: FileMessage) => Promise<FileReply> },
+  ): Promise<FileResult> {
+    const { fh, before } = await openRegularFile(path);
+    const chunker = new Chunker(this.opts.task?.chunker);
+    // the first segment to fail stops the others and the reading; its error is the file's
+    const failed = new AbortController();
+    let failure: unknown;
+    const signal = AbortSignal.any([ctx.signal, failed.signal]);
+    const segments: Promise<SegmentResult>[] = [];
+    let position = 0;
+    let buf: Buffer | undefined;
+    try {
+      let filled = 0;
+      let cuts: number[] = [];
+      for (let eof = false; !eof;) {
+        buf ??= await this.buffers.take();
+        if (signal.aborted) throw failure ?? cancelledError('Reading the file');
+        const n = await fh
+          .read(buf, filled, buf.length - filled, position)
+          .then((r) => r.bytesRead)
+          .catch((err: unknown) => Promise.reject(unreadable(path, err)));
+        eof = n === 0;
+        for (const cut of chunker.push(buf.subarray(filled, filled + n))) cuts.push(filled + cut);
+        filled += n;
+        position += n;
+        if (!eof && filled < buf.length) continue;
+        if (eof && chunker.finish() > 0) cuts.push(filled);
+        const end = cuts.at(-1) ?? 0;
+        // the unfinished chunk at the end moves to the next segment
+        let carry: Buffer | undefined;
+        if (end < filled) {
+          carry = Buffer.allocUnsafeSlow(filled - end);
+          buf.copy(carry, 0, end, filled);
+        }
+        if (cuts.length > 0) {
+          const segment = this.runSegment(buf, cuts, ctx.request, signal, path);
+          segment.catch((err: unknown) => {
+            failure ??= err;
+            failed.abort();
+          });
+          segments.push(segment);
+        } else {
+          this.buffers.give(buf);
+        }
+        buf = undefined;
+        cuts = [];
+        filled = 0;
+        if (carry) {
+          buf = await this.buffers.take();
+          filled = carry.copy(buf);
+          releaseBuffer(carry);
+        }
+      }
+      const results = await Promise.all(segments);
+      const chunks: ChunkRef[] = results.flatMap((r) => r.chunks);
+      const newChunks = results.reduce((n, r) => n + r.newChunks, 0);
+      const newBytes = results.reduce((n, r) => n + r.newBytes, 0);
+      const after = toFileStat(await fh.stat({ bigint: true }));
+      const changed =
+        before.size !== after.size || before.mtimeNs !== after.mtimeNs || position !== before.size;
+      return { path, chunks, bytesRead: position, newChunks, newBytes, before, after, changed };
+    } catch (err) {
+      const cause = failure ?? err; // before the abort below fails the other segments too
+      failed.abort();
+      await Promise.allSettled(segments); // no segment may still be saving once the claims are released
+      throw cause;
+    } finally {
+      if (buf) this.buffers.give(buf);
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  /** Hands one segment (whole chunks ending at the last cut) to the pool; frees its buffer after. */
+  private async runSegment(
+    buf: Buffer,
+    cuts: number[],
+    request: (msg: FileMessage) => Promise<FileReply>,
+    signal: AbortSignal,
+    path: string,
+  ): Promise<SegmentResult> {
+    const lengths = cuts.map((c, i) => c - (i > 0 ? cuts[i - 1]! : 0));
+    const task: SegmentTask = {
+      kind: 'segment',
+      data: buf.subarray(0, cuts.at(-1)),
+      lengths,
+      ...(this.opts.task?.compress !== undefined ? { compress: this.opts.task.compress } : {}),
+    };
+    try {
+      return (await this.pool.run(task, { onMessage: request, signal, label: path })) as SegmentResult;
+    } finally {
+      // a cancelled task may still be reading the buffer in its worker: the pool waits for it to stop
+      // (or replaces the worker) before it runs another task there, but this buffer could be reused
+      // by another worker at once, so a cancelled segment's buffer is dropped, not reused.
+      if (signal.aborted) this.buffers.drop();
+      else this.buffers.give(buf);
     }
   }
 
@@ -124,6 +305,7 @@ export class FileSaver {
     msg: FileMessage,
     dependencies: Promise<boolean>[],
   ): Promise<FileReply> {
+    if (!this.running.has(owner)) throw cancelledError('Reading the file');
     if (msg.type === 'batch') {
       const need: number[] = [];
       msg.chunks.forEach(({ id }, i) => {

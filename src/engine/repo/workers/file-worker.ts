@@ -1,11 +1,18 @@
 /**
  * Worker-thread entry of the file pipeline: `workerData` is `{ key: MasterKey }` (given once at
- * start, never per task); each task is a FileTask. See file-processor.ts for the protocol and
- * file-saver.ts for the main-thread side.
+ * start, never per task); each task is a whole file (FileTask) or a segment of a big one
+ * (SegmentTask). See file-processor.ts for the protocol and file-saver.ts for the main-thread side.
  */
 import { serveTasks } from './worker-runtime.ts';
-import { processFile } from './file-processor.ts';
-import type { FileMessage, FileReply, FileResult, FileTask } from './file-processor.ts';
+import { processFile, processSegment } from './file-processor.ts';
+import type {
+  FileMessage,
+  FileReply,
+  FileResult,
+  FileTask,
+  SegmentResult,
+  SegmentTask,
+} from './file-processor.ts';
 import type { MasterKey } from '../crypto.ts';
 import { workerData } from 'node:worker_threads';
 
@@ -21,6 +28,7 @@ function toBuffer(u: Uint8Array): Buffer {
 const raw = (workerData as FileWorkerData).key;
 const key: MasterKey = { encrypt: toBuffer(raw.encrypt), macK: toBuffer(raw.macK), macR: toBuffer(raw.macR) };
 
-serveTasks<FileTask, FileResult, FileMessage, FileReply>(async (task, ctx) => ({
-  value: await processFile(task, key, ctx),
-}));
+serveTasks<FileTask | SegmentTask, FileResult | SegmentResult, FileMessage, FileReply>(async (task, ctx) => {
+  if ('kind' in task && task.kind === 'segment') return { value: await processSegment(task, key, ctx) };
+  return { value: await processFile(task as FileTask, key, ctx) };
+});
