@@ -25,7 +25,10 @@ export interface Backend {
   stat(type: FileType, name: string): Promise<FileInfo | undefined>;
   /** Reads a whole file or a byte range of it. A missing file is a NOT_FOUND LifeboatError. */
   read(type: FileType, name: string, range?: ByteRange): Promise<Buffer>;
-  /** Write-once: writing a name that exists fails (locks are refreshed by writing a new one). */
+  /**
+   * Write-once: writing a name that exists fails (locks are refreshed by writing a new one). The
+   * caller may free `data` as soon as the promise resolves: a backend must not keep it afterwards.
+   */
   write(type: FileType, name: string, data: Uint8Array): Promise<void>;
   remove(type: FileType, name: string): Promise<void>;
   /** Creates the empty layout for `init`; fails with REPO_EXISTS when a repository is there already. */
