@@ -13,7 +13,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../shared/contract.ts';
-import { toErrorInfo } from '../shared/errors.ts';
+import { LifeboatError, toErrorInfo } from '../shared/errors.ts';
 import type { Job, JobHistory } from '../shared/jobs.ts';
 import type { CloudProviderName } from '../shared/locations.ts';
 import { CloudAccounts } from './accounts/cloud-accounts.ts';
@@ -235,6 +235,25 @@ export class Service implements ServiceApi {
     return signOut(provider, accountId, { dataDir: this.#options.dataDir, secrets: this.#options.secrets });
   }
 
+  // --- Repositories, snapshots and restore (src/shared/repositories.ts). Being built: issue #6. ---
+  async checkDestination(_: OperationInput<'checkDestination'>): Promise<OperationOutput<'checkDestination'>> { return notBuilt(); }
+  async createRepository(_: OperationInput<'createRepository'>): Promise<OperationOutput<'createRepository'>> { return notBuilt(); }
+  async connectRepository(_: OperationInput<'connectRepository'>): Promise<OperationOutput<'connectRepository'>> { return notBuilt(); }
+  async listRepositories(): Promise<OperationOutput<'listRepositories'>> { return notBuilt(); }
+  async disconnectRepository(_: OperationInput<'disconnectRepository'>): Promise<boolean> { return notBuilt(); }
+  async repositorySpace(_: OperationInput<'repositorySpace'>): Promise<OperationOutput<'repositorySpace'>> { return notBuilt(); }
+  async listSnapshots(_: OperationInput<'listSnapshots'>): Promise<OperationOutput<'listSnapshots'>> { return notBuilt(); }
+  async listSnapshotDir(_: OperationInput<'listSnapshotDir'>): Promise<OperationOutput<'listSnapshotDir'>> { return notBuilt(); }
+  async diffSnapshots(_: OperationInput<'diffSnapshots'>): Promise<OperationOutput<'diffSnapshots'>> { return notBuilt(); }
+  async findInSnapshots(_: OperationInput<'findInSnapshots'>): Promise<OperationOutput<'findInSnapshots'>> { return notBuilt(); }
+  async previewRestore(_: OperationInput<'previewRestore'>): Promise<OperationOutput<'previewRestore'>> { return notBuilt(); }
+  async restoreSnapshot(_: OperationInput<'restoreSnapshot'>): Promise<OperationOutput<'restoreSnapshot'>> { return notBuilt(); }
+  async cancelRestore(): Promise<boolean> { return notBuilt(); }
+  async getLaunchAtLogin(): Promise<OperationOutput<'getLaunchAtLogin'>> { return notBuilt(); }
+  async setLaunchAtLogin(_: OperationInput<'setLaunchAtLogin'>): Promise<OperationOutput<'setLaunchAtLogin'>> { return notBuilt(); }
+  async getSetupDraft(): Promise<OperationOutput<'getSetupDraft'>> { return notBuilt(); }
+  async saveSetupDraft(_: OperationInput<'saveSetupDraft'>): Promise<boolean> { return notBuilt(); }
+
   /** Stops the scheduler and the runs in progress (recorded as interrupted, redone at next start). */
   async close(): Promise<void> {
     await this.stopScheduler();
@@ -242,4 +261,8 @@ export class Service implements ServiceApi {
     await this.#notifier.idle();
     this.#events.removeAllListeners();
   }
+}
+
+function notBuilt(): never {
+  throw new LifeboatError('UNSUPPORTED', 'This operation is being built (issue #6).');
 }

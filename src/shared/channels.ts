@@ -4,7 +4,10 @@
  */
 export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut',
   'getJob', 'saveJob', 'deleteJob', 'runJobNow', 'cancelJob', 'pauseJob', 'resumeJob', 'jobHistory', 'runLog',
-  'getNotificationSettings', 'saveNotificationSettings', 'testNotification', 'runDrillNow', 'drillReport'] as const;
+  'getNotificationSettings', 'saveNotificationSettings', 'testNotification', 'runDrillNow', 'drillReport',
+  'checkDestination', 'createRepository', 'connectRepository', 'listRepositories', 'disconnectRepository', 'repositorySpace',
+  'listSnapshots', 'listSnapshotDir', 'diffSnapshots', 'findInSnapshots', 'previewRestore', 'restoreSnapshot', 'cancelRestore',
+  'getLaunchAtLogin', 'setLaunchAtLogin', 'getSetupDraft', 'saveSetupDraft'] as const;
 export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged', 'signInUrl'] as const;
 
 export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;

@@ -19,6 +19,7 @@ import {
   storedNotifySecretsSchema,
 } from './jobs.ts';
 import { cloudProviderSchema } from './locations.ts';
+import { repositoryOperations } from './repositories.ts';
 
 export const languageSchema = z.enum(['en', 'ru']);
 export const themeSchema = z.enum(['light', 'dark', 'auto']);
@@ -175,6 +176,8 @@ export const operations = {
     input: z.object({ jobId: jobIdSchema, runId: runIdSchema }).strict(),
     output: z.object({ html: z.string(), path: z.string(), passed: z.boolean() }),
   },
+  /** Repositories, snapshots, browsing, restore, launch at login, the setup draft (repositories.ts). */
+  ...repositoryOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/shared/errors.ts';
-import en from '../../src/renderer/i18n/en.json';
-import ru from '../../src/renderer/i18n/ru.json';
+import { en, ru } from '../../src/renderer/i18n/resources.ts';
 import { createFormatter } from '../../src/renderer/i18n/format.ts';
 import { guessLanguage } from '../../src/renderer/i18n/index.ts';
 

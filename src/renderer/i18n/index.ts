@@ -1,8 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Settings } from '../../shared/contract.ts';
-import en from './en.json';
-import ru from './ru.json';
+import { en, ru } from './resources.ts';
 
 export type Language = Settings['language'];
 

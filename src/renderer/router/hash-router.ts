@@ -4,7 +4,9 @@ import { useSyncExternalStore } from 'react';
  * A hash router is enough: the UI is a handful of screens, and `#/…` works the same on Electron's
  * file:// page and on the headless host without any server-side routes.
  */
-export const routeIds = ['dashboard', 'backups', 'restore', 'settings'] as const;
+export const routeIds = ['dashboard', 'backups', 'restore', 'settings', 'setup', 'connect'] as const;
+/** The routes in the side navigation; `setup` (the wizard) and `connect` (new computer) are reached from the dashboard. */
+export const navRouteIds = ['dashboard', 'backups', 'restore', 'settings'] as const;
 export type RouteId = (typeof routeIds)[number];
 
 export const defaultRoute: RouteId = 'dashboard';
@@ -17,6 +19,25 @@ export function parseHash(hash: string): RouteId {
 
 export function hrefFor(route: RouteId): string {
   return `#/${route}`;
+}
+
+/** The query part of the hash: `#/restore?repo=…&snapshot=…` → { repo, snapshot }. */
+export function parseHashParams(hash: string): URLSearchParams {
+  const query = hash.indexOf('?');
+  return new URLSearchParams(query === -1 ? '' : hash.slice(query + 1));
+}
+
+/** A link to a route with parameters (`hrefWith('restore', { snapshot: id })`). */
+export function hrefWith(route: RouteId, params: Record<string, string | undefined>): string {
+  const defined = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  const query = new URLSearchParams(defined).toString();
+  return query ? `#/${route}?${query}` : `#/${route}`;
+}
+
+/** The current hash's parameters, re-read on every hash change. */
+export function useHashParams(): URLSearchParams {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseHashParams(hash);
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -6,6 +6,8 @@ import { BackupsPage } from '../pages/backups-page.tsx';
 import { DashboardPage } from '../pages/dashboard-page.tsx';
 import { RestorePage } from '../pages/restore-page.tsx';
 import { SettingsPage } from '../pages/settings-page.tsx';
+import { ConnectPage } from '../wizard/connect-page.tsx';
+import { SetupPage } from '../wizard/setup-page.tsx';
 import { useRoute, type RouteId } from '../router/hash-router.ts';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { Logo } from './logo.tsx';
@@ -17,6 +19,8 @@ const pages: Record<RouteId, ComponentType> = {
   backups: BackupsPage,
   restore: RestorePage,
   settings: SettingsPage,
+  setup: SetupPage,
+  connect: ConnectPage,
 };
 
 export function AppLayout() {

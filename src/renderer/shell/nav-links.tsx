@@ -1,9 +1,9 @@
 import { NavLink, Stack } from '@mantine/core';
 import { IconArchive, IconLayoutDashboard, IconRestore, IconSettings, type Icon } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { hrefFor, type RouteId } from '../router/hash-router.ts';
+import { hrefFor, type navRouteIds, type RouteId } from '../router/hash-router.ts';
 
-const items: { route: RouteId; icon: Icon }[] = [
+const items: { route: (typeof navRouteIds)[number]; icon: Icon }[] = [
   { route: 'dashboard', icon: IconLayoutDashboard },
   { route: 'backups', icon: IconArchive },
   { route: 'restore', icon: IconRestore },
