@@ -9,7 +9,8 @@ export default defineConfig({
   base: './', // relative asset URLs: works from any mount path and from file://
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    // LIFEBOAT_WEB_OUT: a separate build for parallel test runs (served with LIFEBOAT_WEB_ROOT).
+    outDir: process.env.LIFEBOAT_WEB_OUT ?? fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
     // Served from localhost or disk, never over a slow link: one ~500 kB bundle is fine.
     chunkSizeWarningLimit: 1024,

@@ -9,7 +9,9 @@ import { dispatch } from '../engine/dispatch.ts';
 import { isAuthorized, isSameOrigin, newToken, presentedToken, tokenCookie } from './auth.ts';
 import { contentSecurityPolicy, serveStatic } from './static-files.ts';
 
-export const defaultStaticRoot = path.resolve(fileURLToPath(new URL('../../out/renderer', import.meta.url)));
+/** The browser build (`npm run build:web`); LIFEBOAT_WEB_ROOT points elsewhere (parallel test builds). */
+export const defaultStaticRoot =
+  process.env.LIFEBOAT_WEB_ROOT ?? path.resolve(fileURLToPath(new URL('../../out/renderer', import.meta.url)));
 
 export interface HeadlessOptions {
   service: Service;
