@@ -41,6 +41,7 @@ function countPlaywright(file) {
 rmSync('test-results', { recursive: true, force: true });
 check('typecheck (node side)', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
 check('typecheck (web side)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
+check('typecheck (end-to-end tests)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']);
 check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
 
 // The keychain tests need a Secret Service: run vitest inside a private D-Bus session when we can.

@@ -13,7 +13,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../shared/contract.ts';
-import { LifeboatError, toErrorInfo } from '../shared/errors.ts';
+import { toErrorInfo } from '../shared/errors.ts';
 import type { Job, JobHistory } from '../shared/jobs.ts';
 import type { CloudProviderName } from '../shared/locations.ts';
 import { CloudAccounts } from './accounts/cloud-accounts.ts';
@@ -22,7 +22,10 @@ import type { RunHooks } from './jobs/hooks.ts';
 import { JobManager, type JobManagerOptions } from './jobs/job-manager.ts';
 import { Notifier, type NotifyTuning } from './jobs/notifier.ts';
 import { Scheduler } from './jobs/scheduler.ts';
+import type { LaunchAtLogin } from './repositories/deps.ts';
+import { Repositories } from './repositories/repositories.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
+import { SourceService } from './sources/source-service.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { appVersion } from './version.ts';
 
@@ -43,6 +46,8 @@ export interface ServiceOptions {
   notifications?: { enabled?: boolean; tuning?: NotifyTuning };
   /** Tests: a movable clock, a fast scheduler tick, runner tuning. */
   jobs?: { now?: () => Date; tickMs?: number; runner?: JobManagerOptions['runner'] };
+  /** Starting with the user's session: the desktop host has it; without it the operations say unsupported. */
+  launchAtLogin?: LaunchAtLogin;
 }
 
 /**
@@ -54,11 +59,14 @@ export class Service implements ServiceApi {
   readonly #events = new EventEmitter();
   readonly #jobs: JobManager;
   readonly #notifier: Notifier;
+  readonly #sources: SourceService;
+  readonly #repositories: Repositories;
   #scheduler: Scheduler | undefined;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#events.setMaxListeners(0);
+    this.#sources = new SourceService(options.secrets);
     const now = options.jobs?.now ?? (() => new Date());
     this.#notifier = new Notifier({
       dataDir: options.dataDir,
@@ -83,6 +91,17 @@ export class Service implements ServiceApi {
       language: () => options.settings.get().language,
       ...(options.jobs?.now ? { now: options.jobs.now } : {}),
       ...(options.jobs?.runner ? { runner: options.jobs.runner } : {}),
+    });
+    const openBackend = options.jobs?.runner?.openBackend;
+    this.#repositories = new Repositories({
+      dataDir: options.dataDir,
+      secrets: options.secrets,
+      jobs: () => this.#jobs.jobs(),
+      emit: (event, payload) => this.emit(event, payload),
+      language: () => options.settings.get().language,
+      now,
+      ...(openBackend ? { openBackend } : {}),
+      ...(options.launchAtLogin ? { launchAtLogin: options.launchAtLogin } : {}),
     });
   }
 
@@ -128,8 +147,21 @@ export class Service implements ServiceApi {
     return this.#jobs.details(id);
   }
 
-  async saveJob({ job, password, copyToPassword }: OperationInput<'saveJob'>): Promise<Job> {
-    return this.#jobs.save(job, { ...(password ? { password } : {}), ...(copyToPassword ? { copyToPassword } : {}) });
+  async saveJob({ job, password, copyToPassword, sourcePasswords }: OperationInput<'saveJob'>): Promise<Job> {
+    return this.#jobs.save(job, {
+      ...(password ? { password } : {}),
+      ...(copyToPassword ? { copyToPassword } : {}),
+      sourcePasswords: this.#sources.withFoundPasswords(job.sources, sourcePasswords),
+    });
+  }
+
+  // --- Database sources and CRM detection (src/shared/sources.ts, src/engine/sources). ---
+  async testSource({ source, password }: OperationInput<'testSource'>): Promise<OperationOutput<'testSource'>> {
+    return this.#sources.testSource(source, password);
+  }
+
+  async detectCrm({ installDir }: OperationInput<'detectCrm'>): Promise<OperationOutput<'detectCrm'>> {
+    return this.#sources.detectCrm(installDir);
   }
 
   async deleteJob({ id, keepHistory }: OperationInput<'deleteJob'>): Promise<boolean> {
@@ -235,34 +267,96 @@ export class Service implements ServiceApi {
     return signOut(provider, accountId, { dataDir: this.#options.dataDir, secrets: this.#options.secrets });
   }
 
-  // --- Repositories, snapshots and restore (src/shared/repositories.ts). Being built: issue #6. ---
-  async checkDestination(_: OperationInput<'checkDestination'>): Promise<OperationOutput<'checkDestination'>> { return notBuilt(); }
-  async createRepository(_: OperationInput<'createRepository'>): Promise<OperationOutput<'createRepository'>> { return notBuilt(); }
-  async connectRepository(_: OperationInput<'connectRepository'>): Promise<OperationOutput<'connectRepository'>> { return notBuilt(); }
-  async listRepositories(): Promise<OperationOutput<'listRepositories'>> { return notBuilt(); }
-  async disconnectRepository(_: OperationInput<'disconnectRepository'>): Promise<boolean> { return notBuilt(); }
-  async repositorySpace(_: OperationInput<'repositorySpace'>): Promise<OperationOutput<'repositorySpace'>> { return notBuilt(); }
-  async listSnapshots(_: OperationInput<'listSnapshots'>): Promise<OperationOutput<'listSnapshots'>> { return notBuilt(); }
-  async listSnapshotDir(_: OperationInput<'listSnapshotDir'>): Promise<OperationOutput<'listSnapshotDir'>> { return notBuilt(); }
-  async diffSnapshots(_: OperationInput<'diffSnapshots'>): Promise<OperationOutput<'diffSnapshots'>> { return notBuilt(); }
-  async findInSnapshots(_: OperationInput<'findInSnapshots'>): Promise<OperationOutput<'findInSnapshots'>> { return notBuilt(); }
-  async previewRestore(_: OperationInput<'previewRestore'>): Promise<OperationOutput<'previewRestore'>> { return notBuilt(); }
-  async restoreSnapshot(_: OperationInput<'restoreSnapshot'>): Promise<OperationOutput<'restoreSnapshot'>> { return notBuilt(); }
-  async cancelRestore(): Promise<boolean> { return notBuilt(); }
-  async getLaunchAtLogin(): Promise<OperationOutput<'getLaunchAtLogin'>> { return notBuilt(); }
-  async setLaunchAtLogin(_: OperationInput<'setLaunchAtLogin'>): Promise<OperationOutput<'setLaunchAtLogin'>> { return notBuilt(); }
-  async getSetupDraft(): Promise<OperationOutput<'getSetupDraft'>> { return notBuilt(); }
-  async saveSetupDraft(_: OperationInput<'saveSetupDraft'>): Promise<boolean> { return notBuilt(); }
+  // --- Repositories, snapshots and restore (src/shared/repositories.ts), in src/engine/repositories. ---
+  async checkDestination({
+    location,
+    sourcePaths,
+  }: OperationInput<'checkDestination'>): Promise<OperationOutput<'checkDestination'>> {
+    return this.#repositories.checkDestination(location, sourcePaths);
+  }
+  async createRepository({
+    location,
+    password,
+  }: OperationInput<'createRepository'>): Promise<OperationOutput<'createRepository'>> {
+    return this.#repositories.create(location, password);
+  }
+  async connectRepository({
+    location,
+    password,
+  }: OperationInput<'connectRepository'>): Promise<OperationOutput<'connectRepository'>> {
+    return this.#repositories.connect(location, password);
+  }
+  async listRepositories(): Promise<OperationOutput<'listRepositories'>> {
+    return this.#repositories.list();
+  }
+  async disconnectRepository({ repositoryId }: OperationInput<'disconnectRepository'>): Promise<boolean> {
+    return this.#repositories.disconnect(repositoryId);
+  }
+  async repositorySpace({
+    repositoryId,
+  }: OperationInput<'repositorySpace'>): Promise<OperationOutput<'repositorySpace'>> {
+    return this.#repositories.space(repositoryId);
+  }
+  async listSnapshots({
+    repositoryId,
+  }: OperationInput<'listSnapshots'>): Promise<OperationOutput<'listSnapshots'>> {
+    return this.#repositories.snapshots(repositoryId);
+  }
+  async listSnapshotDir({
+    repositoryId,
+    snapshotId,
+    path,
+  }: OperationInput<'listSnapshotDir'>): Promise<OperationOutput<'listSnapshotDir'>> {
+    return { entries: await this.#repositories.dir(repositoryId, snapshotId, path) };
+  }
+  async diffSnapshots({
+    repositoryId,
+    from,
+    to,
+    limit,
+  }: OperationInput<'diffSnapshots'>): Promise<OperationOutput<'diffSnapshots'>> {
+    return this.#repositories.diff(repositoryId, from, to, limit);
+  }
+  async findInSnapshots({
+    repositoryId,
+    ...request
+  }: OperationInput<'findInSnapshots'>): Promise<OperationOutput<'findInSnapshots'>> {
+    return this.#repositories.find(repositoryId, request);
+  }
+  async previewRestore(
+    request: OperationInput<'previewRestore'>,
+  ): Promise<OperationOutput<'previewRestore'>> {
+    return this.#repositories.previewRestore(request);
+  }
+  async restoreSnapshot(
+    request: OperationInput<'restoreSnapshot'>,
+  ): Promise<OperationOutput<'restoreSnapshot'>> {
+    return this.#repositories.restore(request);
+  }
+  async cancelRestore(): Promise<boolean> {
+    return this.#repositories.cancelRestore();
+  }
+  async getLaunchAtLogin(): Promise<OperationOutput<'getLaunchAtLogin'>> {
+    return this.#repositories.launchAtLogin();
+  }
+  async setLaunchAtLogin({
+    enabled,
+  }: OperationInput<'setLaunchAtLogin'>): Promise<OperationOutput<'setLaunchAtLogin'>> {
+    return this.#repositories.setLaunchAtLogin(enabled);
+  }
+  async getSetupDraft(): Promise<OperationOutput<'getSetupDraft'>> {
+    return this.#repositories.getSetupDraft();
+  }
+  async saveSetupDraft(draft: OperationInput<'saveSetupDraft'>): Promise<boolean> {
+    return this.#repositories.saveSetupDraft(draft);
+  }
 
   /** Stops the scheduler and the runs in progress (recorded as interrupted, redone at next start). */
   async close(): Promise<void> {
     await this.stopScheduler();
+    await this.#repositories.close();
     await this.#jobs.close();
     await this.#notifier.idle();
     this.#events.removeAllListeners();
   }
-}
-
-function notBuilt(): never {
-  throw new LifeboatError('UNSUPPORTED', 'This operation is being built (issue #6).');
 }

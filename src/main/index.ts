@@ -17,7 +17,7 @@ import { JobTracker } from './job-tracker.ts';
 import { keepAwakeWhileRunning } from './keep-awake.ts';
 import { watchLanguage, type LanguageWatch } from './language.ts';
 import { log } from './log.ts';
-import { applyLaunchAtLoginDefault, loginItemContext } from './login-item.ts';
+import { applyLaunchAtLoginDefault, launchAtLoginControl, loginItemContext } from './login-item.ts';
 import { showNotice, type Notice } from './notifications.ts';
 import { openExternal } from './open-external.ts';
 import { notifyRunResults } from './run-notifications.ts';
@@ -141,6 +141,7 @@ function start(): void {
         settings: new FileSettingsStore(dataDir),
         secrets: lazySecretStore(dataDir),
         openUrl: (url) => void openExternal(url),
+        launchAtLogin: launchAtLoginControl(),
       });
       service = svc;
       ipc = registerIpc({ service: svc, trusted, origin });

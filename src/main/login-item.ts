@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { app, type App } from 'electron';
 import { writeFileAtomic } from '../engine/jobs/atomic-file.ts';
+import type { LaunchAtLogin } from '../engine/repositories/deps.ts';
 import type { DesktopState } from './desktop-state.ts';
 import { log } from './log.ts';
 import { hiddenArg } from './start-options.ts';
@@ -122,6 +123,14 @@ export async function setLaunchAtLogin(
   }
   // macOS ignores args (it reports wasOpenedAtLogin instead, see start-options.ts).
   ctx.app.setLoginItemSettings({ openAtLogin: enabled, ...loginItemQuery(ctx) });
+}
+
+/** Launch at login as the Service offers it to the settings screen (read and set on each call). */
+export function launchAtLoginControl(context: () => LoginItemContext = loginItemContext): LaunchAtLogin {
+  return {
+    get: () => isLaunchAtLoginEnabled(context()),
+    set: (enabled) => setLaunchAtLogin(enabled, context()),
+  };
 }
 
 /**

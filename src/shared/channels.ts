@@ -7,7 +7,8 @@ export const operationNames = ['getAppInfo', 'getSettings', 'updateSettings', 'l
   'getNotificationSettings', 'saveNotificationSettings', 'testNotification', 'runDrillNow', 'drillReport',
   'checkDestination', 'createRepository', 'connectRepository', 'listRepositories', 'disconnectRepository', 'repositorySpace',
   'listSnapshots', 'listSnapshotDir', 'diffSnapshots', 'findInSnapshots', 'previewRestore', 'restoreSnapshot', 'cancelRestore',
-  'getLaunchAtLogin', 'setLaunchAtLogin', 'getSetupDraft', 'saveSetupDraft'] as const;
+  'getLaunchAtLogin', 'setLaunchAtLogin', 'getSetupDraft', 'saveSetupDraft',
+  'testSource', 'detectCrm'] as const;
 export const eventNames = ['progress', 'jobState', 'log', 'settingsChanged', 'signInUrl'] as const;
 
 export const invokeChannel = (operation: string): string => `lifeboat:invoke:${operation}`;

@@ -20,6 +20,7 @@ import {
 } from './jobs.ts';
 import { cloudProviderSchema } from './locations.ts';
 import { repositoryOperations } from './repositories.ts';
+import { sourceOperations } from './sources.ts';
 
 export const languageSchema = z.enum(['en', 'ru']);
 export const themeSchema = z.enum(['light', 'dark', 'auto']);
@@ -121,6 +122,11 @@ export const operations = {
         password: z.string().min(1).max(1024).optional(),
         /** The password of the second destination (copyTo), when it is set or changed. */
         copyToPassword: z.string().min(1).max(1024).optional(),
+        /**
+         * Database passwords, keyed by the source's index in `job.sources` ("0", "1", …): a string
+         * stores it in the keychain (under sourceKey, see sources.ts), null deletes it, absent keeps it.
+         */
+        sourcePasswords: z.record(z.string().regex(/^\d{1,3}$/), z.string().min(1).max(1024).nullable()).optional(),
       })
       .strict(),
     output: jobSchema,
@@ -178,6 +184,8 @@ export const operations = {
   },
   /** Repositories, snapshots, browsing, restore, launch at login, the setup draft (repositories.ts). */
   ...repositoryOperations,
+  /** Testing database sources and recognizing CRM installs (sources.ts). */
+  ...sourceOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -32,6 +32,7 @@ export const errorCodes = [
   'DUMP_TOOL_INCOMPATIBLE',
   'DUMP_FAILED',
   'RESTORE_FAILED',
+  'TARGET_NOT_EMPTY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -80,9 +80,64 @@ export const folderSourceSchema = z
     excludes: z.array(z.string().min(1).max(1024)).max(500),
   })
   .strict();
-/** Database and CRM sources join this union (src/engine/sources). */
-export const jobSourceSchema = z.discriminatedUnion('kind', [folderSourceSchema]);
+
+/** The CRMs whose install folder Lifeboat recognizes (src/engine/sources/presets). */
+export const crmIdSchema = z.enum(['espocrm', 'suitecrm', 'odoo', 'twenty']);
+export type CrmId = z.infer<typeof crmIdSchema>;
+
+/** A host name or IP, or a unix socket: PostgreSQL's socket folder ('/run/postgresql'), MySQL's socket file. */
+const dbHost = z.string().trim().min(1).max(253);
+const dbPort = z.number().int().min(1).max(65535);
+const dbUser = z.string().min(1).max(128);
+const dbName = z.string().min(1).max(128);
+/** Folder holding the dump tools, searched before PATH (Windows installs rarely put them on PATH). */
+const toolsDir = z.string().min(1).max(4096);
+
+/** A SQLite database file, copied consistently while the CRM keeps writing (SQLite's backup API). */
+export const sqliteSourceSchema = z.object({ kind: z.literal('sqlite'), path: z.string().min(1).max(4096) }).strict();
+/**
+ * A PostgreSQL database, dumped with pg_dump (snapshot path /postgres/<db>.sql). The password is in
+ * the keychain (saveJob's sourcePasswords), never here. `crm`: the preset that found it, for display.
+ */
+export const postgresSourceSchema = z
+  .object({
+    kind: z.literal('postgres'),
+    host: dbHost,
+    port: dbPort,
+    user: dbUser,
+    database: dbName,
+    /** Also back up the server's roles (pg_dumpall --roles-only). */
+    includeRoles: z.boolean().optional(),
+    toolsDir: toolsDir.optional(),
+    crm: crmIdSchema.optional(),
+  })
+  .strict();
+/** A MySQL/MariaDB database, dumped with mysqldump --single-transaction (/mysql/<db>.sql). */
+export const mysqlSourceSchema = z
+  .object({
+    kind: z.literal('mysql'),
+    host: dbHost,
+    port: dbPort,
+    user: dbUser,
+    database: dbName,
+    toolsDir: toolsDir.optional(),
+    crm: crmIdSchema.optional(),
+  })
+  .strict();
+
+/**
+ * What a job backs up. CRM presets are expanded into these concrete sources when the wizard calls
+ * detectCrm (a database source plus folder sources), so a stored job never depends on detection.
+ */
+export const jobSourceSchema = z.discriminatedUnion('kind', [
+  folderSourceSchema,
+  sqliteSourceSchema,
+  postgresSourceSchema,
+  mysqlSourceSchema,
+]);
 export type JobSource = z.infer<typeof jobSourceSchema>;
+export type FolderSource = z.infer<typeof folderSourceSchema>;
+export type DatabaseJobSource = Exclude<JobSource, FolderSource>;
 
 export const repositoryIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a repository id');
 /**

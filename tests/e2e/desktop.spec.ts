@@ -9,16 +9,25 @@ import { findElectronBinary } from '../../src/main/electron-binary.ts';
 const binary = findElectronBinary({ electronDir: path.resolve('node_modules/electron') });
 
 test('desktop window opens the app shell over the preload bridge', async () => {
-  test.skip(!binary, 'skipped: no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH to run it)');
+  test.skip(
+    !binary,
+    'skipped: no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH to run it)',
+  );
   const app = await electron.launch({
     executablePath: binary!,
     args: ['out/main/index.js'],
-    env: { ...process.env, LIFEBOAT_HOME: mkdtempSync(path.join(os.tmpdir(), 'lb-desktop-')), LANG: 'en_US.UTF-8' },
+    env: {
+      ...process.env,
+      LIFEBOAT_HOME: mkdtempSync(path.join(os.tmpdir(), 'lb-desktop-')),
+      LANG: 'en_US.UTF-8',
+    },
   });
   const window = await app.firstWindow();
   await expect(window.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await window.getByRole('link', { name: 'Settings' }).click();
   await expect(window.getByText('Desktop app')).toBeVisible();
-  expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+  expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
+    'undefined',
+  );
   await app.close();
 });

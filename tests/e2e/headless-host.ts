@@ -13,10 +13,14 @@ export interface RunningHost {
  * Starts `lifeboat serve` exactly as a user would (the real CLI, a fresh LIFEBOAT_HOME) and returns the
  * URL it printed.
  */
-export async function startHost(home = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-'))): Promise<RunningHost> {
+export async function startHost(
+  home = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-')),
+  /** Extra environment for the engine (emulator URLs, the secrets file). */
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
     // A fixed locale, so the first start is in English whatever the machine's language is.
-    env: { ...process.env, LIFEBOAT_HOME: home, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    env: { ...process.env, LIFEBOAT_HOME: home, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

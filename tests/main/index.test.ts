@@ -112,6 +112,17 @@ describe('main process lifecycle', () => {
     expect(fs.readdirSync(userData)).toContain('settings.json');
   });
 
+  it('gives the Service launch at login, which the settings screen can read', async () => {
+    const { BrowserWindow, invokeEvent, ipcMain } = (await launch()).electron;
+    const win = BrowserWindow.instances[0]!;
+    const state = await ipcMain.invoke(
+      invokeChannel('getLaunchAtLogin'),
+      invokeEvent(win.webContents),
+      undefined,
+    );
+    expect(state).toMatchObject({ ok: true, value: { supported: true } });
+  });
+
   it('focuses the existing window when a second instance starts', async () => {
     const { app, BrowserWindow } = (await launch()).electron;
     const win = BrowserWindow.instances[0]!;

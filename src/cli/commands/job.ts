@@ -16,6 +16,7 @@ import type { JobSummary } from '../../shared/contract.ts';
 import { LifeboatError } from '../../shared/errors.ts';
 import type { Job, JobDraft, JobRun, Retention, Schedule } from '../../shared/jobs.ts';
 import { formatLocation, parseLocation, type RepositoryLocation } from '../../shared/locations.ts';
+import { sourceKey } from '../../shared/sources.ts';
 import { collect, contextOf, type CommandContext } from '../context.ts';
 import { formatBytes, formatDuration, table } from '../output.ts';
 import { cliSecretStore, readPassword } from '../repo-context.ts';
@@ -242,7 +243,7 @@ function describeJob(job: Job, summary: JobSummary): string {
         : JSON.stringify(job.retention);
   return [
     `${job.name} (${job.id})${job.enabled ? '' : ' — paused'}`,
-    `  sources:     ${job.sources.map((s) => `${s.path}${s.excludes.length ? ` (excluding ${s.excludes.join(', ')})` : ''}`).join('; ')}`,
+    `  sources:     ${job.sources.map((s) => (s.kind === 'folder' ? `${s.path}${s.excludes.length ? ` (excluding ${s.excludes.join(', ')})` : ''}` : sourceKey(s))).join('; ')}`,
     `  repository:  ${formatLocation(job.destination.location)} (${job.destination.repositoryId.slice(0, 10)})`,
     ...(job.copyTo ? [`  copy to:     ${formatLocation(job.copyTo.location)}`] : []),
     `  schedule:    ${describeSchedule(job.schedule)}`,

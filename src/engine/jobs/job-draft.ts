@@ -8,7 +8,9 @@ import path from 'node:path';
 import { LifeboatError } from '../../shared/errors.ts';
 import { jobSchema, type Job, type JobDraft } from '../../shared/jobs.ts';
 import { formatLocation, type RepositoryLocation } from '../../shared/locations.ts';
+import { needsPassword, sourceKey } from '../../shared/sources.ts';
 import { Repository } from '../repo/repository.ts';
+import { connectedRepositoryId } from '../repositories/known-repositories.ts';
 import { secretAccounts } from '../secrets/secret-store.ts';
 import { openBackend as defaultOpenBackend } from '../storage/open-backend.ts';
 import { validateJob } from './job-store.ts';
@@ -56,7 +58,7 @@ export function knownRepositoryId(
 
 export function buildJob(draft: JobDraft, existing: Job | undefined, ids: ResolvedIds, now: Date): Job {
   for (const source of draft.sources) {
-    if (!path.isAbsolute(source.path)) {
+    if ((source.kind === 'folder' || source.kind === 'sqlite') && !path.isAbsolute(source.path)) {
       throw new LifeboatError('INVALID_ARGUMENT', `The folder "${source.path}" must be a full path.`, {
         hint: 'Choose the folder again; scheduled backups run from no particular working folder.',
       });
@@ -75,7 +77,9 @@ export function buildJob(draft: JobDraft, existing: Job | undefined, ids: Resolv
   const job = jobSchema.parse({
     id: existing?.id ?? newJobId(),
     name: draft.name,
-    sources: draft.sources.map((s) => ({ ...s, path: path.normalize(s.path) })),
+    sources: draft.sources.map((s) =>
+      s.kind === 'folder' || s.kind === 'sqlite' ? { ...s, path: path.normalize(s.path) } : s,
+    ),
     destination: {
       location: draft.destination.location,
       repositoryId: requireId(ids.repositoryId, 'destination'),
@@ -111,6 +115,8 @@ function requireId(id: string | undefined, what: string): string {
 export interface JobPasswords {
   password?: string;
   copyToPassword?: string;
+  /** Database passwords by index in the draft's sources: a string stores it, null deletes it. */
+  sourcePasswords?: Record<string, string | null>;
 }
 
 /** Opens the repository with the password (proving it) and returns its id. */
@@ -138,16 +144,21 @@ export async function prepareJob(
   existing: Job | undefined,
   passwords: JobPasswords,
 ): Promise<Job> {
+  // A repository connected on this computer (the wizard creates it before the job) needs no password again.
+  const connected = (location: RepositoryLocation): Promise<string | undefined> =>
+    connectedRepositoryId(deps.dataDir, deps.secrets, location);
   const repositoryId = passwords.password
     ? await readRepositoryId(deps, draft.destination.location, passwords.password)
-    : knownRepositoryId(draft.destination, existing?.destination);
+    : (knownRepositoryId(draft.destination, existing?.destination) ??
+      (await connected(draft.destination.location)));
   const copyToRepositoryId = !draft.copyTo
     ? undefined
     : passwords.copyToPassword
       ? await readRepositoryId(deps, draft.copyTo.location, passwords.copyToPassword)
-      : knownRepositoryId(draft.copyTo, existing?.copyTo);
+      : (knownRepositoryId(draft.copyTo, existing?.copyTo) ?? (await connected(draft.copyTo.location)));
   const ids = { repositoryId: repositoryId ?? '', ...(copyToRepositoryId ? { copyToRepositoryId } : {}) };
   const job = buildJob(draft, existing, ids, deps.now());
+  await fileSourcePasswords(deps, job, passwords.sourcePasswords);
   if (passwords.password || (passwords.copyToPassword && job.copyTo)) {
     const secrets = await deps.secrets();
     if (passwords.password) {
@@ -158,4 +169,30 @@ export async function prepareJob(
     }
   }
   return job;
+}
+
+/**
+ * Database passwords go to the keychain under the source's stable key (sourceKey), never into the
+ * jobs file. Indexes refer to the saved job's sources; a password for a source without a login (a
+ * folder, SQLite) is refused rather than silently dropped.
+ */
+async function fileSourcePasswords(
+  deps: RunnerDeps,
+  job: Job,
+  sourcePasswords: Record<string, string | null> | undefined,
+): Promise<void> {
+  const entries = Object.entries(sourcePasswords ?? {});
+  if (entries.length === 0) return;
+  const accounts = entries.map(([index, password]) => {
+    const source = job.sources[Number(index)];
+    if (!source || !needsPassword(source)) {
+      throw new LifeboatError('INVALID_ARGUMENT', `Source ${index} of the job takes no password.`);
+    }
+    return { account: secretAccounts.sourcePassword(sourceKey(source)), password };
+  });
+  const secrets = await deps.secrets();
+  for (const { account, password } of accounts) {
+    if (password === null) await secrets.delete(account);
+    else await secrets.set(account, password);
+  }
 }

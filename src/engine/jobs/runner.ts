@@ -13,6 +13,7 @@ import type { Job, JobRun, StepName, StepResult } from '../../shared/jobs.ts';
 import { formatLocation } from '../../shared/locations.ts';
 import { backup, type BackupResult } from '../repo/backup/archiver.ts';
 import type { Repository } from '../repo/repository.ts';
+import { jobStreamSources } from '../sources/job-sources.ts';
 import { withRetry } from '../storage/retry.ts';
 import { checkStep, copyStep, forgetStep, pruneStep, readDataStep } from './maintenance-steps.ts';
 import { describeError, jobTag, openDestination, type RunContext, type RunnerDeps } from './run-context.ts';
@@ -46,6 +47,7 @@ export async function executeRun(deps: RunnerDeps, ctx: RunContext): Promise<voi
   );
   let repo: Repository | undefined;
   let result: BackupResult | undefined;
+  let sourceError: ErrorInfo | null = null;
   try {
     // 1. Backup.
     const started = performance.now();
@@ -69,11 +71,22 @@ export async function executeRun(deps: RunnerDeps, ctx: RunContext): Promise<voi
     log.info(
       `Snapshot ${result.snapshotId?.slice(0, 8)} saved: ${s.files_new} new, ${s.files_changed} changed, ${s.files_unmodified} unchanged files; ${s.data_added} bytes added.`,
     );
+    // A database that could not be copied fails the run (the snapshot holds the other sources).
+    const dbFailure = result.warnings.find((w) => w.code !== undefined);
+    if (dbFailure)
+      sourceError = {
+        code: dbFailure.code!,
+        message: dbFailure.message,
+        ...(dbFailure.hint ? { hint: dbFailure.hint } : {}),
+        ...(dbFailure.details ? { details: dbFailure.details } : {}),
+      };
     step(
       'backup',
-      result.partial
-        ? { status: 'warning', message: `${result.warnings.length} item(s) could not be read completely.` }
-        : { status: 'ok' },
+      sourceError
+        ? { status: 'failed', message: `${dbFailure!.path} was not backed up.`, error: sourceError }
+        : result.partial
+          ? { status: 'warning', message: `${result.warnings.length} item(s) could not be read completely.` }
+          : { status: 'ok' },
     );
   } catch (err) {
     const info = toErrorInfo(err);
@@ -102,7 +115,7 @@ export async function executeRun(deps: RunnerDeps, ctx: RunContext): Promise<voi
       log.error(`${name} failed: ${describeError(info)}`);
     }
   }
-  finish(run, signal, null);
+  finish(run, signal, sourceError);
 }
 
 /** Sets the final status from the steps. */
@@ -141,12 +154,17 @@ async function runBackup(
   signal: AbortSignal,
   started: number,
 ): Promise<BackupResult> {
-  const paths = job.sources.map((s) => s.path);
-  const excludes = [...new Set(job.sources.flatMap((s) => s.excludes))];
-  log.info(`Backing up ${paths.join(', ')}${excludes.length ? ` (excluding ${excludes.join(', ')})` : ''}.`);
+  const folders = job.sources.filter((s) => s.kind === 'folder');
+  const paths = folders.map((s) => s.path);
+  const excludes = [...new Set(folders.flatMap((s) => s.excludes))];
+  // database sources: dumps streamed into the same snapshot, passwords from the keychain
+  const streams = await jobStreamSources(deps.secrets, job.sources);
+  const what = [...paths, ...streams.map((s) => s.path)];
+  log.info(`Backing up ${what.join(', ')}${excludes.length ? ` (excluding ${excludes.join(', ')})` : ''}.`);
   let phase = '';
   return backup(repo, {
     paths,
+    ...(streams.length ? { streams } : {}),
     ...(excludes.length ? { excludes } : {}),
     tags: [jobTag(job.id)],
     // The run's clock, like the run's record, retention and drill reports: not the wall clock.

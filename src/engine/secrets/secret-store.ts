@@ -17,6 +17,8 @@ export const secretAccounts = {
   repositoryPassword: (repoId: string) => `repository-password:${repoId}`,
   refreshToken: (provider: 'gdrive' | 'dropbox', accountId: string) => `${provider}-refresh-token:${accountId}`,
   smtpPassword: (host: string, user: string) => `smtp-password:${user}@${host}`,
+  /** A database source's password, by sourceKey() (src/shared/sources.ts). */
+  sourcePassword: (sourceKey: string) => `source-password:${sourceKey}`,
 } as const;
 
 export class MemorySecretStore implements SecretStore {

@@ -35,6 +35,14 @@ export interface Backend {
   create?(): Promise<void>;
   /** Calls and bytes per operation since creation (or the last reset). */
   stats?(): BackendStats;
+  /** Free and total bytes of the storage (the disk, or the cloud account's quota); undefined when unknown or unlimited. */
+  space?(): Promise<SpaceInfo | undefined>;
+}
+
+export interface SpaceInfo {
+  /** Bytes that may still be written. */
+  free: number;
+  total: number;
 }
 
 export interface OperationStats {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LifeboatError } from '../../shared/errors.ts';
 import { RequestCounter, isValidFileName } from './backend.ts';
-import type { Backend, BackendStats, ByteRange, FileInfo, FileType } from './backend.ts';
+import type { Backend, BackendStats, ByteRange, FileInfo, FileType, SpaceInfo } from './backend.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 
 const fileMode = 0o600;
@@ -32,6 +32,12 @@ export class LocalBackend implements Backend {
 
   resetStats(): void {
     this.counter.reset();
+  }
+
+  /** The disk's free space (what this user may still write) and size. */
+  async space(): Promise<SpaceInfo | undefined> {
+    const s = await fs.statfs(this.location).catch(() => undefined);
+    return s ? { free: s.bavail * s.bsize, total: s.blocks * s.bsize } : undefined;
   }
 
   async create(): Promise<void> {

@@ -1,71 +1,41 @@
-import { Group, SimpleGrid, Stack, Text, ThemeIcon } from '@mantine/core';
-import {
-  IconCalendarTime,
-  IconClipboardList,
-  IconRestore,
-  IconShieldLock,
-  IconVersions,
-} from '@tabler/icons-react';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useJobs } from '../api/queries.ts';
-import { EmptyPanel } from '../components/empty-panel.tsx';
-import { PageHeader } from '../components/page-header.tsx';
 import { QueryContent } from '../components/query-content.tsx';
-import { SectionCard } from '../components/section-card.tsx';
+import { EmptyDashboard } from '../dashboard/empty-dashboard.tsx';
+import { hrefFor } from '../router/hash-router.ts';
 import { JobsTable } from './jobs-table.tsx';
-
-const features = [
-  { key: 'schedule', icon: IconCalendarTime },
-  { key: 'store', icon: IconShieldLock },
-  { key: 'versions', icon: IconVersions },
-  { key: 'restore', icon: IconRestore },
-] as const;
 
 export function DashboardPage() {
   const { t } = useTranslation();
   const jobs = useJobs();
+  const hasJobs = (jobs.data?.length ?? 0) > 0;
 
   return (
     <Stack gap="lg">
-      <PageHeader title={t('dashboard.title')} intro={t('dashboard.intro')} />
-
-      <SectionCard title={t('dashboard.whatTitle')}>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="md" component="ul" p={0} m={0}>
-          {features.map(({ key, icon: FeatureIcon }) => (
-            <Group
-              key={key}
-              component="li"
-              align="flex-start"
-              wrap="nowrap"
-              gap="sm"
-              style={{ listStyle: 'none' }}
-            >
-              <ThemeIcon variant="light" size="lg" radius="md" aria-hidden>
-                <FeatureIcon size={20} stroke={1.6} />
-              </ThemeIcon>
-              <Text size="sm">{t(`dashboard.what.${key}`)}</Text>
-            </Group>
-          ))}
-        </SimpleGrid>
-      </SectionCard>
-
-      <div>
-        <QueryContent query={jobs}>
-          {(list) =>
-            list.length === 0 ? (
-              <EmptyPanel
-                icon={<IconClipboardList aria-hidden />}
-                title={t('dashboard.noJobsTitle')}
-                text={t('dashboard.noJobsText')}
-              />
-            ) : (
-              <SectionCard title={t('dashboard.jobsTitle')}>
-                <JobsTable jobs={list} />
-              </SectionCard>
-            )
-          }
-        </QueryContent>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Stack gap={6}>
+          <Title order={1} size="h2" id="page-title" tabIndex={-1} style={{ outline: 'none' }}>
+            {t('dashboard.title')}
+          </Title>
+          <Text maw={620}>{hasJobs ? t('dashboard.introJobs') : t('dashboard.intro')}</Text>
+        </Stack>
+        {hasJobs && (
+          <Button
+            component="a"
+            href={hrefFor('setup')}
+            variant="default"
+            style={{ flexShrink: 0 }}
+            leftSection={<IconPlus size={18} aria-hidden />}
+          >
+            {t('dashboard.addJob')}
+          </Button>
+        )}
+      </Group>
+      <QueryContent query={jobs}>
+        {(list) => (list.length === 0 ? <EmptyDashboard /> : <JobsTable jobs={list} />)}
+      </QueryContent>
     </Stack>
   );
 }

@@ -1,44 +1,18 @@
-import { Badge, Table, type MantineColor } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
+import { Stack } from '@mantine/core';
 import type { JobSummary } from '../../shared/contract.ts';
-import { useFormat } from '../i18n/format.ts';
+import { JobCard } from '../dashboard/job-card.tsx';
+import { useRefreshAfterRuns } from '../dashboard/queries.ts';
+import { useNow } from '../dashboard/use-now.ts';
 
-const statusColor: Record<JobSummary['status'], MantineColor> = {
-  idle: 'gray',
-  running: 'blue',
-  ok: 'teal',
-  warning: 'yellow',
-  failed: 'red',
-  paused: 'gray',
-};
-
+/** Every job as a card, in the order they were created. */
 export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
-  const { t } = useTranslation();
-  const format = useFormat();
+  const now = useNow();
+  useRefreshAfterRuns();
   return (
-    <Table verticalSpacing="sm">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('jobs.name')}</Table.Th>
-          <Table.Th>{t('jobs.status')}</Table.Th>
-          <Table.Th>{t('jobs.lastSuccess')}</Table.Th>
-          <Table.Th>{t('jobs.nextRun')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {jobs.map((job) => (
-          <Table.Tr key={job.id}>
-            <Table.Td fw={500}>{job.name}</Table.Td>
-            <Table.Td>
-              <Badge color={statusColor[job.status]} variant="light" tt="none" fw={600}>
-                {t(`jobs.states.${job.status}`)}
-              </Badge>
-            </Table.Td>
-            <Table.Td>{job.lastSuccessAt ? format.dateTime(job.lastSuccessAt) : t('jobs.never')}</Table.Td>
-            <Table.Td>{job.nextRunAt ? format.dateTime(job.nextRunAt) : t('jobs.notScheduled')}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Stack gap="md">
+      {jobs.map((job) => (
+        <JobCard key={job.id} summary={job} now={now} />
+      ))}
+    </Stack>
   );
 }

@@ -41,6 +41,11 @@ export interface DropboxEmulatorOptions {
   account?: Partial<Account>;
   /** Bytes the account may store (default 2 GiB). */
   quotaBytes?: number;
+  /**
+   * A team account instead of an individual one: users/get_space_usage then answers with the team's
+   * allocation (TeamSpaceAllocation); `memberAllocated` 0 means no per-member limit.
+   */
+  team?: TeamSpace;
   /** list_folder page size (small, to force list_folder/continue). Default 25. */
   listPageSize?: number;
   /** Largest request body for one call (default 150 MiB). */
@@ -95,8 +100,30 @@ function currentAccount(ctx: Ctx): Reply {
   });
 }
 
+export interface TeamSpace {
+  /** Bytes the rest of the team uses besides this member. */
+  othersUsed: number;
+  allocated: number;
+  memberAllocated: number;
+  memberLimit: 'off' | 'alert_only' | 'stop_sync';
+}
+
+/** users/get_space_usage: SpaceUsage { used, allocation: individual | team } (the member's own usage in `used`). */
 function spaceUsage(ctx: Ctx): Reply {
-  return json({ used: ctx.state.store.usedBytes(), allocation: { '.tag': 'individual', allocated: ctx.state.store.quotaBytes } });
+  const used = ctx.state.store.usedBytes();
+  const team = ctx.state.team;
+  if (!team) return json({ used, allocation: { '.tag': 'individual', allocated: ctx.state.store.quotaBytes } });
+  return json({
+    used,
+    allocation: {
+      '.tag': 'team',
+      used: used + team.othersUsed,
+      allocated: team.allocated,
+      user_within_team_space_allocated: team.memberAllocated,
+      user_within_team_space_limit_type: { '.tag': team.memberLimit },
+      user_within_team_space_used_cached: used,
+    },
+  });
 }
 
 export class DropboxEmulator {
@@ -153,6 +180,7 @@ export class DropboxEmulator {
       stats: this.stats,
       listPageSize: o.listPageSize ?? 25,
       maxPayloadBytes: o.maxPayloadBytes ?? 150 * 1024 * 1024,
+      ...(o.team ? { team: o.team } : {}),
     };
   }
 

@@ -40,6 +40,13 @@ export interface EmulatorState {
   stats: EmulatorStats;
   listPageSize: number;
   maxPayloadBytes: number;
+  /** users/get_space_usage answers for a team member (server.ts TeamSpace). */
+  team?: {
+    othersUsed: number;
+    allocated: number;
+    memberAllocated: number;
+    memberLimit: 'off' | 'alert_only' | 'stop_sync';
+  };
 }
 
 export interface Ctx {

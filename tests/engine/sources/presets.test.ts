@@ -92,7 +92,7 @@ return array (
       url: 'postgres://espo_user@db.office.lan:5433/espo',
     });
     expect(found?.password).toBe('pa"ss');
-    expect(found?.warnings.join(' ')).toMatch(/db\.office\.lan/);
+    expect(found?.warnings.map((w) => w.message).join(' ')).toMatch(/db\.office\.lan/);
   });
 });
 
@@ -211,9 +211,13 @@ addons_path = /usr/lib/python3/dist-packages/odoo/addons
     const found = await odooPreset.detect(dir);
     expect(found?.database).toBeUndefined();
     expect(found?.databaseCandidates).toEqual(['sales', 'support']);
+    expect(found?.databaseChoices?.map((c) => c.url)).toEqual([
+      'postgres://odoo@db.internal:5433/sales',
+      'postgres://odoo@db.internal:5433/support',
+    ]);
     expect(found?.password).toBeUndefined();
-    expect(found?.warnings.join(' ')).toMatch(/choose the database/);
-    expect(found?.warnings.join(' ')).toMatch(/filestore/);
+    expect(found?.warnings.map((w) => w.message).join(' ')).toMatch(/choose the database/);
+    expect(found?.warnings.map((w) => w.message).join(' ')).toMatch(/filestore/);
   });
 });
 
@@ -230,7 +234,7 @@ describe('Twenty preset', () => {
       database: { kind: 'postgres', url: 'postgres://postgres@localhost:5432/default' },
       password: 'replace_me_pw',
     });
-    const warnings = found!.warnings.join(' ');
+    const warnings = found!.warnings.map((w) => w.message).join(' ');
     expect(warnings).toMatch(/without a published port/);
     expect(warnings).toMatch(/twenty_server-local-data/);
   });

@@ -197,6 +197,9 @@ describe('PostgreSQL addresses and sessions', () => {
     expect(code('FATAL:  role "ghost" does not exist')).toBe('DB_AUTH_FAILED');
     expect(code('FATAL:  database "x" does not exist')).toBe('DB_NOT_FOUND');
     expect(code('ВАЖНО:  база данных "x" не существует')).toBe('DB_NOT_FOUND');
+    expect(
+      code('psql:crm.sql:90: ERROR:  could not extend file "base/16384/16390": No space left on device'),
+    ).toBe('DISK_FULL');
     expect(code('pg_dump: error: query failed: ERROR:  permission denied for table deals')).toBe(
       'PERMISSION_DENIED',
     );
@@ -263,6 +266,10 @@ describe('MySQL/MariaDB addresses, option files and tools', () => {
       ),
     ).toBe('DB_UNREACHABLE');
     expect(code("ERROR 2005 (HY000): Unknown server host 'nohost' (-2)")).toBe('DB_UNREACHABLE');
+    expect(code("ERROR 1114 (HY000) at line 40: The table 'activities' is full")).toBe('DISK_FULL');
+    expect(
+      code('ERROR 3 (HY000) at line 7: Error writing file (Errcode: 28 "No space left on device")'),
+    ).toBe('DISK_FULL');
     expect(code('mysqldump: Got error: 1049: "Unknown database \'x\'" when selecting the database')).toBe(
       'DB_NOT_FOUND',
     );

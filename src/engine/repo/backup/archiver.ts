@@ -21,6 +21,8 @@ import { BlobSink } from './blob-sink.ts';
 import { FileStage } from './file-stage.ts';
 import { findParentSnapshot, ParentWalker } from './parent-tree.ts';
 import { preScan, ProgressTracker } from './progress.ts';
+import { allStreamsFailed, saveStreamSources, streamRootName } from './stream-stage.ts';
+import type { StreamSource } from './stream-stage.ts';
 import { buildSummary, ChangeCounters } from './summary.ts';
 import { TreeBuilder } from './tree-builder.ts';
 
@@ -31,12 +33,13 @@ export type {
   BackupStats,
   BackupWarning,
 } from './backup-types.ts';
+export type { StreamEntry, StreamSource } from './stream-stage.ts';
 
 /** Files read at once (worker pool plus small files read in process). */
 const maxFilesInFlight = 32;
 
 export async function backup(repo: Repository, options: BackupOptions): Promise<BackupResult> {
-  const paths = normalizePaths(options.paths);
+  const paths = normalizePaths(options.paths, (options.streams?.length ?? 0) > 0);
   const startNs = nowNs();
   const started = performance.now();
   const userSignal = options.signal;
@@ -77,7 +80,9 @@ async function run(
       // a failing listener must not break the backup
     }
   };
-  const paths = await existingSources(requested, warn);
+  const streams = options.streams ?? [];
+  const paths = requested.length ? await existingSources(requested, warn, streams.length > 0) : [];
+  checkNoClash(paths, streams);
   const stats: BackupStats = {
     filesRead: 0,
     bytesRead: 0,
@@ -107,11 +112,9 @@ async function run(
     ...(options.iexcludes ? { iexcludes: options.iexcludes } : {}),
     ...(options.oneFileSystem ? { oneFileSystem: true } : {}),
   };
-  const counting = preScan(
-    paths,
-    { ...scanOpts, signal: AbortSignal.any([stop.signal, preScanStop.signal]) },
-    progress,
-  );
+  const counting = paths.length
+    ? preScan(paths, { ...scanOpts, signal: AbortSignal.any([stop.signal, preScanStop.signal]) }, progress)
+    : Promise.resolve(progress.totalsDone());
 
   const packsBefore = repo.stats.packsWritten;
   const sink = new BlobSink(repo, { dryRun: options.dryRun ?? false });
@@ -123,7 +126,7 @@ async function run(
       ...(options.parent !== undefined ? { parent: options.parent } : {}),
       force: options.force ?? false,
       hostname,
-      paths,
+      paths: [...paths, ...streams.map((s) => s.path)].sort(),
     });
     const newSaver = () =>
       new FileSaver({
@@ -155,17 +158,43 @@ async function run(
       saveTree: (buf) => sink.saveTree(buf),
       onDir: (prev, node) => counters.dir(prev, node),
     });
-    const root = await walkSources(
-      paths,
-      { ...scanOpts, signal: stop.signal },
-      {
-        parent: new ParentWalker(repo, parentSn?.tree, warn),
-        files,
-        trees,
+    const parent = new ParentWalker(repo, parentSn?.tree, warn);
+    if (paths.length) {
+      await walkSources(
+        paths,
+        { ...scanOpts, signal: stop.signal },
+        { parent, files, trees, warn, fatal: () => fatal },
+      );
+    }
+    let savedStreams: string[] = [];
+    if (streams.length) {
+      // no chunk a stream needs may still be claimed by a file that could fail (a stream is read once)
+      await files.idle();
+      if (fatal !== undefined) throw fatal;
+      const done = await saveStreamSources(streams, {
+        saver: () => (saver ??= newSaver()),
+        saveTree: (buf) => sink.saveTree(buf),
+        parent,
+        counters,
+        progress,
+        stats,
         warn,
-        fatal: () => fatal,
-      },
-    );
+        signal: stop.signal,
+      });
+      for (const node of done.nodes) trees.add(node);
+      savedStreams = done.saved;
+      if (paths.length === 0 && done.saved.length === 0) throw allStreamsFailed(done.failed);
+    }
+    const root = await trees.finish();
+    if (root.nodes === 0) {
+      throw new LifeboatError(
+        'SOURCE_UNREADABLE',
+        'Nothing could be backed up: none of the paths could be read.',
+        {
+          hint: 'Check that the folders exist and that Lifeboat may read them.',
+        },
+      );
+    }
     if (stop.signal.aborted) throw fatal ?? cancelled();
 
     progress.setPhase('finishing');
@@ -179,7 +208,8 @@ async function run(
     if (stop.signal.aborted) throw fatal ?? cancelled(); // honoured until the snapshot exists
     const endNs = nowNs();
     const summary = buildSummary(counters, sink.counts, startNs, endNs);
-    const snapshot = makeSnapshot(options, paths, hostname, root.treeId, parentSn?.id, startNs);
+    const snapshotPaths = [...paths, ...savedStreams].sort();
+    const snapshot = makeSnapshot(options, snapshotPaths, hostname, root.treeId, parentSn?.id, startNs);
     snapshot.summary = summary;
     const snapshotId = options.dryRun ? null : await repo.saveSnapshot(snapshot);
     Object.assign(stats, {
@@ -203,6 +233,32 @@ async function run(
     preScanStop.abort();
     await counting;
     progress.stop();
+  }
+}
+
+/** A stream source's folder ('/postgres') must not collide with a backed-up folder's first name, nor two sources with each other. */
+function checkNoClash(paths: readonly string[], streams: readonly StreamSource[]): void {
+  const taken = new Set(paths.map((p) => p.split(/[\\/]/).find((part) => part !== '') ?? ''));
+  const seen = new Set<string>();
+  for (const s of streams) {
+    if (seen.has(s.path)) {
+      throw new LifeboatError(
+        'INVALID_ARGUMENT',
+        `Two databases would be stored as ${s.path} in the snapshot.`,
+        {
+          hint: 'Back up databases of the same name on different servers with separate jobs.',
+        },
+      );
+    }
+    seen.add(s.path);
+    const name = streamRootName(s);
+    if (taken.has(name)) {
+      throw new LifeboatError(
+        'INVALID_ARGUMENT',
+        `The folder /${name} cannot be backed up together with a database: database copies are stored under /${name} in the snapshot.`,
+        { hint: 'Back up this folder with a separate job.' },
+      );
+    }
   }
 }
 

@@ -8,8 +8,8 @@ import { LifeboatError } from '../../../shared/errors.ts';
 import type { BackupWarning } from './backup-types.ts';
 
 /** Absolute, deduplicated, sorted: the snapshot's `paths` and the key for finding the parent. */
-export function normalizePaths(paths: readonly string[]): string[] {
-  if (paths.length === 0)
+export function normalizePaths(paths: readonly string[], streams = false): string[] {
+  if (paths.length === 0 && !streams)
     throw new LifeboatError('INVALID_ARGUMENT', 'Choose at least one file or folder to back up.');
   return [...new Set(paths.map((p) => resolve(p)))].sort();
 }
@@ -18,7 +18,11 @@ export function normalizePaths(paths: readonly string[]): string[] {
  * Like restic, a source that does not exist is skipped with a warning (and left out of the
  * snapshot's paths); if none exists there is nothing to back up.
  */
-export async function existingSources(paths: string[], warn: (w: BackupWarning) => void): Promise<string[]> {
+export async function existingSources(
+  paths: string[],
+  warn: (w: BackupWarning) => void,
+  streams = false,
+): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     try {
@@ -35,7 +39,7 @@ export async function existingSources(paths: string[], warn: (w: BackupWarning) 
       });
     }
   }
-  if (out.length === 0) {
+  if (out.length === 0 && !streams) {
     throw new LifeboatError(
       'SOURCE_UNREADABLE',
       'Nothing to back up: none of the chosen paths can be read.',

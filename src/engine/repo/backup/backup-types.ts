@@ -2,7 +2,9 @@
  * The public shapes of a backup run: options, progress, warnings and result. Kept apart from the
  * pipeline modules so hosts (CLI, service) can import the types without pulling in the engine.
  */
+import type { ErrorCode } from '../../../shared/errors.ts';
 import type { Snapshot, SnapshotSummary } from '../snapshot.ts';
+import type { StreamSource } from './stream-stage.ts';
 
 export interface BackupOptions {
   /** Files and folders to back up; relative paths are resolved against the working directory. */
@@ -36,6 +38,11 @@ export interface BackupOptions {
   time?: Date;
   /** Read and chunk everything, write nothing (no blobs, no snapshot). */
   dryRun?: boolean;
+  /**
+   * Sources that produce streams (database dumps) instead of paths: their entries are saved under
+   * virtual folders at the snapshot's root ('/postgres/crm.sql'). With streams, `paths` may be empty.
+   */
+  streams?: StreamSource[];
 }
 
 export type BackupPhase = 'scanning' | 'backing-up' | 'finishing';
@@ -69,6 +76,8 @@ export type BackupWarningKind = 'unreadable' | 'vanished' | 'changed' | 'reposit
 export interface BackupWarning {
   path: string;
   kind: BackupWarningKind;
+  /** The error of a stream source that was left out (DB_AUTH_FAILED, DUMP_FAILED, …). */
+  code?: ErrorCode;
   message: string;
   hint?: string;
   details?: string;

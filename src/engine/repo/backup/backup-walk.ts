@@ -1,10 +1,9 @@
 /**
  * The scan loop of a backup: scanner events in, tree nodes out. Walks the parent snapshot in step
  * (ParentWalker), hands regular files to the FileStage and other entries straight to the
- * TreeBuilder, and ends with the root tree's id. Types restic does not store are skipped the same
+ * TreeBuilder (the caller saves the root tree, after any stream sources joined it). Types restic does not store are skipped the same
  * way: sockets silently, irregular files with a warning.
  */
-import { LifeboatError } from '../../../shared/errors.ts';
 import type { BackupWarning } from './backup-types.ts';
 import type { FileStage } from './file-stage.ts';
 import { nodeFromEntry } from './node-from-entry.ts';
@@ -36,7 +35,7 @@ export async function walkSources(
   sources: readonly string[],
   scanOpts: Pick<ScanOptions, 'excludes' | 'iexcludes' | 'oneFileSystem' | 'signal'>,
   d: WalkDeps,
-): Promise<{ treeId: string; nodes: number }> {
+): Promise<void> {
   const events = scan(sources, { ...scanOpts, onError: (issue) => d.warn(issueToWarning(issue)) });
   for await (const ev of events) {
     const failure = d.fatal();
@@ -72,15 +71,4 @@ export async function walkSources(
   }
   const failure = d.fatal();
   if (failure !== undefined) throw failure;
-  const root = await d.trees.finish();
-  if (root.nodes === 0) {
-    throw new LifeboatError(
-      'SOURCE_UNREADABLE',
-      'Nothing could be backed up: none of the paths could be read.',
-      {
-        hint: 'Check that the folders exist and that Lifeboat may read them.',
-      },
-    );
-  }
-  return root;
 }

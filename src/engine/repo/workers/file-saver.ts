@@ -8,6 +8,7 @@
  * Race it handles: file B skips chunk X because file A claimed it; if A then fails (vanished,
  * cancelled, crashed), X was never saved, so B is read again (bounded retries).
  */
+import type { Readable } from 'node:stream';
 import type { MasterKey } from '../crypto.ts';
 import { LifeboatError } from '../../../shared/errors.ts';
 import { Chunker, DEFAULT_CHUNKER_PARAMS } from '../chunker.ts';
@@ -25,6 +26,60 @@ import type {
   SegmentTask,
 } from './file-processor.ts';
 import { cancelledError } from './worker-protocol.ts';
+
+/** What saveStream stored: the content list and how much was new. */
+export interface StreamResult {
+  chunks: ChunkRef[];
+  bytesRead: number;
+  newChunks: number;
+  newBytes: number;
+}
+
+/** The stream being saved failed (the dump tool's error is `cause`), not the repository. */
+export class StreamReadError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StreamReadError';
+  }
+}
+
+/** Pull-style reads from a Readable into a caller's buffer (the segment buffers are shared memory). */
+class StreamReader {
+  private readonly iterator: AsyncIterator<unknown>;
+  private pending: Buffer | undefined;
+  private ended = false;
+
+  constructor(stream: Readable) {
+    this.iterator = stream[Symbol.asyncIterator]();
+  }
+
+  /** Copies up to `length` bytes into `target` at `offset`; 0 at the end of the stream. */
+  async read(target: Buffer, offset: number, length: number): Promise<number> {
+    while (!this.pending?.length) {
+      if (this.ended) return 0;
+      let next: IteratorResult<unknown>;
+      try {
+        next = await this.iterator.next();
+      } catch (err) {
+        throw new StreamReadError(err);
+      }
+      if (next.done) {
+        this.ended = true;
+        return 0;
+      }
+      const v = next.value;
+      this.pending = Buffer.isBuffer(v) ? v : Buffer.from(v as string);
+    }
+    const n = this.pending.copy(target, offset, 0, Math.min(length, this.pending.length));
+    this.pending = n === this.pending.length ? undefined : this.pending.subarray(n);
+    return n;
+  }
+
+  /** Stops the stream (and its producer) unless it already ended. */
+  close(): void {
+    if (!this.ended) void this.iterator.return?.().catch(() => undefined);
+  }
+}
 
 export interface SavedBlob extends EncodedChunk {
   data: Buffer;
@@ -165,7 +220,35 @@ export class FileSaver {
     await this.pool.close();
   }
 
-  private async attempt(path: string, options: SaveFileOptions) {
+  /**
+   * Chunks, hashes and stores a stream (a database dump) the way a big file is: cut here into
+   * shared segments that the workers encode. A stream cannot be read twice, so a chunk it shares
+   * with a file that failed is an error (callers let other files settle first). Errors of the
+   * stream itself come out wrapped in StreamReadError, so callers can tell the source's failure
+   * from the repository's.
+   */
+  async saveStream(label: string, stream: Readable, options: SaveFileOptions = {}): Promise<StreamResult> {
+    const reader = new StreamReader(stream);
+    try {
+      const { result, dependencies } = await this.attempt(label, options, (ctx) =>
+        this.cutAndEncode(label, (buf, offset, length) => reader.read(buf, offset, length), ctx),
+      );
+      if (!(await Promise.all(dependencies)).every(Boolean)) {
+        throw new LifeboatError('INTERNAL', `Could not store all chunks of ${label}.`, {
+          details: 'Chunks shared with other files were never stored because those files failed.',
+        });
+      }
+      return result;
+    } finally {
+      reader.close();
+    }
+  }
+
+  private async attempt<R = FileResult>(
+    path: string,
+    options: SaveFileOptions,
+    custom?: (ctx: { signal: AbortSignal; request: (msg: FileMessage) => Promise<FileReply> }) => Promise<R>,
+  ): Promise<{ result: R; dependencies: Promise<boolean>[] }> {
     const owner = this.nextAttempt++;
     this.running.add(owner);
     const dependencies: Promise<boolean>[] = [];
@@ -176,6 +259,7 @@ export class FileSaver {
     const task: FileTask = { ...this.opts.task, path };
     const ctx = { signal: options.signal ?? new AbortController().signal, request: onMessage };
     try {
+      if (custom) return { result: await custom(ctx), dependencies };
       const size = options.size;
       let result: FileResult;
       if (size !== undefined && size < (this.opts.inProcessBelow ?? 128 * 1024)) {
@@ -189,7 +273,7 @@ export class FileSaver {
           ...(options.signal ? { signal: options.signal } : {}),
         })) as FileResult;
       }
-      return { result, dependencies };
+      return { result: result as R, dependencies };
     } finally {
       this.running.delete(owner);
       this.releaseClaims(owner);
@@ -205,6 +289,31 @@ export class FileSaver {
     ctx: { signal: AbortSignal; request: (msg: FileMessage) => Promise<FileReply> },
   ): Promise<FileResult> {
     const { fh, before } = await openRegularFile(path);
+    try {
+      const read = (buf: Buffer, offset: number, length: number, position: number) =>
+        fh
+          .read(buf, offset, length, position)
+          .then((r) => r.bytesRead)
+          .catch((err: unknown) => Promise.reject(unreadable(path, err)));
+      const { chunks, bytesRead, newChunks, newBytes } = await this.cutAndEncode(path, read, ctx);
+      const after = toFileStat(await fh.stat({ bigint: true }));
+      const changed =
+        before.size !== after.size || before.mtimeNs !== after.mtimeNs || bytesRead !== before.size;
+      return { path, chunks, bytesRead, newChunks, newBytes, before, after, changed };
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The read-and-cut loop shared by big files and streams: `read` fills the buffer (0 = end), the
+   * chunker cuts here, whole chunks go to the workers as segments.
+   */
+  private async cutAndEncode(
+    path: string,
+    read: (buf: Buffer, offset: number, length: number, position: number) => Promise<number>,
+    ctx: { signal: AbortSignal; request: (msg: FileMessage) => Promise<FileReply> },
+  ): Promise<StreamResult> {
     const chunker = new Chunker(this.opts.task?.chunker);
     // the first segment to fail stops the others and the reading; its error is the file's
     const failed = new AbortController();
@@ -219,10 +328,7 @@ export class FileSaver {
       for (let eof = false; !eof;) {
         buf ??= await this.buffers.take();
         if (signal.aborted) throw failure ?? cancelledError('Reading the file');
-        const n = await fh
-          .read(buf, filled, buf.length - filled, position)
-          .then((r) => r.bytesRead)
-          .catch((err: unknown) => Promise.reject(unreadable(path, err)));
+        const n = await read(buf, filled, buf.length - filled, position);
         eof = n === 0;
         for (const cut of chunker.push(buf.subarray(filled, filled + n))) cuts.push(filled + cut);
         filled += n;
@@ -259,10 +365,7 @@ export class FileSaver {
       const chunks: ChunkRef[] = results.flatMap((r) => r.chunks);
       const newChunks = results.reduce((n, r) => n + r.newChunks, 0);
       const newBytes = results.reduce((n, r) => n + r.newBytes, 0);
-      const after = toFileStat(await fh.stat({ bigint: true }));
-      const changed =
-        before.size !== after.size || before.mtimeNs !== after.mtimeNs || position !== before.size;
-      return { path, chunks, bytesRead: position, newChunks, newBytes, before, after, changed };
+      return { chunks, bytesRead: position, newChunks, newBytes };
     } catch (err) {
       const cause = failure ?? err; // before the abort below fails the other segments too
       failed.abort();
@@ -270,7 +373,6 @@ export class FileSaver {
       throw cause;
     } finally {
       if (buf) this.buffers.give(buf);
-      await fh.close().catch(() => undefined);
     }
   }
 

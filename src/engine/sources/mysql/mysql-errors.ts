@@ -19,6 +19,8 @@ add(
   'DB_UNREACHABLE',
   (w) => `Lifeboat could not connect to the MySQL/MariaDB server ${w}.`,
 );
+// 1114: the table is full; 1021: disk full (an OS "Errcode: 28" is matched by its text below)
+add([1114, 1021], 'DISK_FULL', (w) => `The MySQL/MariaDB server ${w} ran out of disk space.`);
 add([1049], 'DB_NOT_FOUND', (w) => `The database was not found on the MySQL/MariaDB server ${w}.`);
 add([1007], 'DB_EXISTS', (w) => `The database already exists on the MySQL/MariaDB server ${w}.`);
 add(
@@ -44,6 +46,11 @@ export function mysqlFailure(
   for (const n of mysqlErrorNumbers(stderr)) {
     const rule = byNumber[n];
     if (rule) return new LifeboatError(rule.code, rule.message(where), { details });
+  }
+  if (/no space left on device|errcode: 28\b/i.test(stderr)) {
+    return new LifeboatError('DISK_FULL', `The MySQL/MariaDB server ${where} ran out of disk space.`, {
+      details,
+    });
   }
   if (/can't connect|unknown (mysql |mariadb )?server host/i.test(stderr)) {
     return new LifeboatError(

@@ -56,6 +56,8 @@ export interface MysqlServerInfo {
   sizeBytes: number;
   /** Tables not in InnoDB: --single-transaction cannot give them a consistent snapshot. */
   nonTransactional: string;
+  /** Base tables in the database. */
+  tables: number;
 }
 
 export async function mysqlServerInfo(ctx: MysqlQueryContext): Promise<MysqlServerInfo> {
@@ -65,7 +67,8 @@ export async function mysqlServerInfo(ctx: MysqlQueryContext): Promise<MysqlServ
        (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()),
        (SELECT COALESCE(GROUP_CONCAT(CONCAT(TABLE_NAME, ' (', COALESCE(ENGINE, '?'), ')') SEPARATOR ', '), '')
           FROM information_schema.TABLES
-         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND COALESCE(ENGINE, '') <> 'InnoDB')
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND COALESCE(ENGINE, '') <> 'InnoDB'),
+       (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE')
      FROM information_schema.SCHEMATA s WHERE s.SCHEMA_NAME = DATABASE();`,
     ctx.conn.database,
   );
@@ -76,6 +79,7 @@ export async function mysqlServerInfo(ctx: MysqlQueryContext): Promise<MysqlServ
     collation = '',
     size = '0',
     nonTransactional = '',
+    tables = '0',
   ] = rows[0] ?? [];
   return {
     server: parseServerVersion(versionText),
@@ -85,5 +89,6 @@ export async function mysqlServerInfo(ctx: MysqlQueryContext): Promise<MysqlServ
     collation,
     sizeBytes: Number(size),
     nonTransactional,
+    tables: Number(tables),
   };
 }

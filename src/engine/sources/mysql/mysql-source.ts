@@ -184,6 +184,8 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
         details.dumpTool = `${flavorName(tool.flavor)} ${tool.version} (${tool.path})`;
         details.size = formatBytes(info.sizeBytes);
         details.charset = info.charset;
+        details.tables = String(info.tables);
+        details.sizeBytes = String(info.sizeBytes);
         const warnings = [
           ...(note ? [note] : []),
           ...(info.nonTransactional

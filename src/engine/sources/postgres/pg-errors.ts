@@ -28,6 +28,11 @@ const rules: Rule[] = [
     message: (w) => `Lifeboat could not connect to the PostgreSQL server ${w}.`,
   },
   {
+    code: 'DISK_FULL',
+    test: /no space left on device|could not extend file|disk full|нет места на устройстве|не удалось расширить файл/i,
+    message: (w) => `The PostgreSQL server ${w} ran out of disk space.`,
+  },
+  {
     code: 'PERMISSION_DENIED',
     test: /permission denied|must be superuser|must be owner|доступ запрещён|нет доступа/i,
     message: (w) => `The PostgreSQL user may not read everything on ${w}.`,

@@ -58,6 +58,8 @@ export interface PgServerInfo {
   ctype: string;
   owner: string;
   sizeBytes: number;
+  /** Tables outside the system schemas. */
+  tables: number;
 }
 
 /** Connects to the configured database and reads what backups and restores need to know. */
@@ -73,7 +75,9 @@ export async function pgServerInfo(
     `SELECT current_setting('server_version_num'), current_setting('server_version'), current_user,
             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
             pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, pg_get_userbyid(d.datdba),
-            pg_database_size(d.oid)
+            pg_database_size(d.oid),
+            (SELECT count(*) FROM pg_catalog.pg_tables
+              WHERE schemaname NOT IN ('pg_catalog', 'information_schema'))
        FROM pg_database d WHERE d.datname = current_database();`,
     { where, ...(signal ? { signal } : {}) },
   );
@@ -87,6 +91,7 @@ export async function pgServerInfo(
     ctype = '',
     owner = '',
     size = '0',
+    tables = '0',
   ] = rows[0] ?? [];
   return {
     versionNum: Number(num),
@@ -98,5 +103,6 @@ export async function pgServerInfo(
     ctype,
     owner,
     sizeBytes: Number(size),
+    tables: Number(tables),
   };
 }

@@ -213,6 +213,8 @@ export function createPostgresSource(
         details.pg_dump = `${tools.pgDump.version} (${tools.pgDump.path})`;
         details.size = formatBytes(info.sizeBytes);
         details.encoding = info.encoding;
+        details.tables = String(info.tables);
+        details.sizeBytes = String(info.sizeBytes);
         if (config.includeRoles && !tools.pgDumpall)
           details.warning = 'pg_dumpall not found: roles cannot be backed up';
         return {

@@ -15,7 +15,8 @@ import {
   readText,
   splitHostPort,
 } from './preset.ts';
-import type { CrmDetection, CrmPreset } from './preset.ts';
+import { warning } from './preset.ts';
+import type { CrmDetection, CrmPreset, CrmWarning } from './preset.ts';
 
 async function databaseSection(installDir: string): Promise<PhpArray | undefined> {
   for (const file of ['data/config-internal.php', 'data/config.php']) {
@@ -39,7 +40,7 @@ export const espoCrmPreset: CrmPreset = {
     const looksLikeEspo =
       db !== undefined || (await existingDirs([join(installDir, 'application/Espo')])).length > 0;
     if (!looksLikeEspo) return undefined;
-    const warnings: string[] = [];
+    const warnings: CrmWarning[] = [];
     const result: CrmDetection = {
       crm: 'espocrm',
       name: 'EspoCRM',
@@ -49,7 +50,12 @@ export const espoCrmPreset: CrmPreset = {
       warnings,
     };
     if (!db) {
-      warnings.push('The database settings were not found in data/config-internal.php or data/config.php.');
+      warnings.push(
+        warning(
+          'db-settings-missing',
+          'The database settings were not found in data/config-internal.php or data/config.php.',
+        ),
+      );
       return result;
     }
     const platform = `${phpText(db, 'platform')} ${phpText(db, 'driver')}`.toLowerCase();
@@ -65,7 +71,11 @@ export const espoCrmPreset: CrmPreset = {
     if (password) result.password = password;
     if (!/^(localhost|127\.0\.0\.1|::1)$/.test(host)) {
       warnings.push(
-        `The database host is "${host}". If EspoCRM runs in Docker, publish the database port and use localhost.`,
+        warning(
+          'db-host-remote',
+          `The database host is "${host}". If EspoCRM runs in Docker, publish the database port and use localhost.`,
+          { host },
+        ),
       );
     }
     return result;

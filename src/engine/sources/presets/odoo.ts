@@ -10,7 +10,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { iniOption, parseIniFile } from './text-config.ts';
 import { existingDirs, isFile, postgresConfig, readText, splitHostPort } from './preset.ts';
-import type { CrmDetection, CrmPreset } from './preset.ts';
+import { warning } from './preset.ts';
+import type { CrmDetection, CrmPreset, CrmWarning } from './preset.ts';
 
 export const odooConfigNames = [
   'odoo.conf',
@@ -52,7 +53,7 @@ export const odooPreset: CrmPreset = {
     const ini = parseIniFile((await readText(confPath)) ?? '');
     const o = ini.options;
     if (!o) return undefined;
-    const warnings: string[] = [];
+    const warnings: CrmWarning[] = [];
     const dataDirs = [
       iniOption(o.data_dir),
       '/var/lib/odoo/.local/share/Odoo',
@@ -82,7 +83,9 @@ export const odooPreset: CrmPreset = {
       warnings,
     };
     if (!database) {
-      warnings.push('odoo.conf does not name one database: choose the database to back up.');
+      warnings.push(
+        warning('db-name-missing', 'odoo.conf does not name one database: choose the database to back up.'),
+      );
       const all = [...new Set([...names, ...candidates])];
       if (all.length) result.databaseCandidates = all;
     }
@@ -90,21 +93,35 @@ export const odooPreset: CrmPreset = {
     const { host, port } = splitHostPort(dbHost ?? defaultSocketHost, iniOption(o.db_port), 5432);
     const user = iniOption(o.db_user) ?? 'odoo';
     if (database) result.database = postgresConfig({ user, host, port, database });
+    else
+      result.databaseChoices = result.databaseCandidates?.map((d) =>
+        postgresConfig({ user, host, port, database: d }),
+      );
     const password = iniOption(o.db_password);
     if (password) result.password = password;
     if (!dbHost && !password) {
       warnings.push(
-        'Odoo connects through the local socket as its system user; give Lifeboat a database password, or run it as that user.',
+        warning(
+          'db-socket-login',
+          'Odoo connects through the local socket as its system user; give Lifeboat a database password, or run it as that user.',
+        ),
       );
     }
     if (!dataDir) {
       warnings.push(
-        'The Odoo filestore (attachments) was not found: choose its folder (data_dir/filestore).',
+        warning(
+          'filestore-missing',
+          'The Odoo filestore (attachments) was not found: choose its folder (data_dir/filestore).',
+        ),
       );
     } else if (database) {
       const store = join(dataDir, 'filestore', database);
       result.folders = await existingDirs([store]);
-      if (!result.folders.length) warnings.push(`The filestore folder ${store} does not exist yet.`);
+      if (!result.folders.length) {
+        warnings.push(
+          warning('files-missing', `The filestore folder ${store} does not exist yet.`, { path: store }),
+        );
+      }
     }
     return result;
   },

@@ -4,12 +4,19 @@
  * complete backup also needs (uploads, filestore, customizations, config files).
  */
 import { readFile, stat } from 'node:fs/promises';
+import type { CrmId } from '../../../shared/jobs.ts';
+import type { CrmWarning } from '../../../shared/sources.ts';
 import type { MysqlSourceConfig } from '../mysql/mysql-source.ts';
 import { formatMysqlUrl } from '../mysql/mysql-connection.ts';
 import { formatPostgresUrl } from '../postgres/pg-connection.ts';
 import type { PostgresSourceConfig } from '../postgres/pg-source.ts';
 
-export type CrmId = 'espocrm' | 'suitecrm' | 'odoo' | 'twenty';
+export type { CrmId, CrmWarning };
+
+/** A warning with a stable code (translated by the UI) and its English text. */
+export function warning(code: string, message: string, params?: Record<string, string>): CrmWarning {
+  return { code, message, ...(params ? { params } : {}) };
+}
 
 export interface CrmDetection {
   crm: CrmId;
@@ -25,9 +32,11 @@ export interface CrmDetection {
   /** Existing config files needed to rebuild the installation (they hold secrets: the backup is encrypted). */
   files: string[];
   /** Things the user must know or do (database in Docker, files in S3, …). */
-  warnings: string[];
+  warnings: CrmWarning[];
   /** Odoo without db_name: the databases that have a filestore folder. */
   databaseCandidates?: string[];
+  /** The same as ready configs (same server and user), one per candidate. */
+  databaseChoices?: PostgresSourceConfig[] | undefined;
 }
 
 export interface CrmPreset {

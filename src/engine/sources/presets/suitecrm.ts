@@ -18,7 +18,8 @@ import {
   readText,
   splitHostPort,
 } from './preset.ts';
-import type { CrmDetection, CrmPreset } from './preset.ts';
+import { warning } from './preset.ts';
+import type { CrmDetection, CrmPreset, CrmWarning } from './preset.ts';
 
 async function legacyConfig(legacyDir: string): Promise<PhpArray | undefined> {
   const main = await readText(join(legacyDir, 'config.php'));
@@ -42,7 +43,7 @@ export const suiteCrmPreset: CrmPreset = {
     const legacyDir = v8 ? join(installDir, 'public/legacy') : installDir;
     const config = await legacyConfig(legacyDir);
     if (!config || (v7 && !config.dbconfig)) return undefined;
-    const warnings: string[] = [];
+    const warnings: CrmWarning[] = [];
     const uploadDir = (phpText(config, 'upload_dir') || 'upload/').replace(/\/+$/, '');
     const result: CrmDetection = {
       crm: 'suitecrm',
@@ -69,7 +70,13 @@ export const suiteCrmPreset: CrmPreset = {
     const user = phpText(config, 'dbconfig', 'db_user_name');
     const name = phpText(config, 'dbconfig', 'db_name');
     if (dbType && dbType !== 'mysql' && dbType !== 'mysqli') {
-      warnings.push(`SuiteCRM uses a "${dbType}" database, which Lifeboat cannot back up yet.`);
+      warnings.push(
+        warning(
+          'db-type-unsupported',
+          `SuiteCRM uses a "${dbType}" database, which Lifeboat cannot back up yet.`,
+          { type: dbType },
+        ),
+      );
       return result;
     }
     if (user && name) {
@@ -83,14 +90,19 @@ export const suiteCrmPreset: CrmPreset = {
       if (password) result.password = password;
       if (fromEnv && (fromEnv.database !== name || fromEnv.user !== user)) {
         warnings.push(
-          'DATABASE_URL in .env.local names another database than public/legacy/config.php; the legacy config was used.',
+          warning(
+            'db-url-mismatch',
+            'DATABASE_URL in .env.local names another database than public/legacy/config.php; the legacy config was used.',
+          ),
         );
       }
     } else if (fromEnv?.kind === 'mysql') {
       result.database = mysqlConfig(fromEnv);
       if (fromEnv.password) result.password = fromEnv.password;
     } else {
-      warnings.push('The database settings were not found in config.php or DATABASE_URL.');
+      warnings.push(
+        warning('db-settings-missing', 'The database settings were not found in config.php or DATABASE_URL.'),
+      );
     }
     return result;
   },

@@ -12,7 +12,11 @@
 import { basename, isAbsolute, join } from 'node:path';
 import { parseEnvFile } from './text-config.ts';
 import { existingDirs, existingFiles, isFile, parseDatabaseUrl, postgresConfig, readText } from './preset.ts';
-import type { CrmDetection, CrmPreset } from './preset.ts';
+import { warning } from './preset.ts';
+import type { CrmDetection, CrmPreset, CrmWarning } from './preset.ts';
+
+const s3Warning = (): CrmWarning =>
+  warning('files-in-s3', 'Twenty keeps its files in S3 (STORAGE_TYPE=s3): they are not part of this backup.');
 
 const dockerVolumes = '/var/lib/docker/volumes';
 
@@ -32,7 +36,7 @@ async function dockerLayout(installDir: string): Promise<CrmDetection | undefine
   const compose = composeFile ? await readText(composeFile) : undefined;
   if (!compose || !/twentycrm\/twenty/.test(compose)) return undefined;
   const env = (await readEnv(join(installDir, '.env'))) ?? {};
-  const warnings: string[] = [];
+  const warnings: CrmWarning[] = [];
   const user = env.PG_DATABASE_USER || 'postgres';
   let host = env.PG_DATABASE_HOST || 'db';
   const port = Number(env.PG_DATABASE_PORT || 5432);
@@ -41,7 +45,11 @@ async function dockerLayout(installDir: string): Promise<CrmDetection | undefine
     host = 'localhost';
     if (!new RegExp(`\\b${port}:5432\\b`).test(compose)) {
       warnings.push(
-        `The Twenty database runs inside Docker without a published port: add "ports: ['127.0.0.1:${port}:5432']" to the db service, then restart it.`,
+        warning(
+          'docker-port-unpublished',
+          `The Twenty database runs inside Docker without a published port: add "ports: ['127.0.0.1:${port}:5432']" to the db service, then restart it.`,
+          { port: String(port) },
+        ),
       );
     }
   }
@@ -61,13 +69,17 @@ async function dockerLayout(installDir: string): Promise<CrmDetection | undefine
   };
   result.password = env.PG_DATABASE_PASSWORD || 'postgres';
   if ((env.STORAGE_TYPE ?? 'local').toLowerCase() === 's3') {
-    warnings.push('Twenty keeps its files in S3 (STORAGE_TYPE=s3): they are not part of this backup.');
+    warnings.push(s3Warning());
   } else {
     const volume = join(dockerVolumes, `${project}_server-local-data`, '_data');
     result.folders = await existingDirs([volume]);
     if (!result.folders.length)
       warnings.push(
-        `Twenty's file storage (Docker volume ${project}_server-local-data) was not found at ${volume}.`,
+        warning(
+          'files-missing',
+          `Twenty's file storage (Docker volume ${project}_server-local-data) was not found at ${volume}.`,
+          { path: volume },
+        ),
       );
   }
   return result;
@@ -82,7 +94,7 @@ async function sourceLayout(installDir: string): Promise<CrmDetection | undefine
     if (!env.PG_DATABASE_URL) continue;
     const db = parseDatabaseUrl(env.PG_DATABASE_URL);
     if (!db || db.kind !== 'postgres') continue;
-    const warnings: string[] = [];
+    const warnings: CrmWarning[] = [];
     const result: CrmDetection = {
       crm: 'twenty',
       name: 'Twenty',
@@ -94,12 +106,16 @@ async function sourceLayout(installDir: string): Promise<CrmDetection | undefine
     };
     if (db.password) result.password = db.password;
     if ((env.STORAGE_TYPE ?? 'local').toLowerCase() === 's3') {
-      warnings.push('Twenty keeps its files in S3 (STORAGE_TYPE=s3): they are not part of this backup.');
+      warnings.push(s3Warning());
     } else {
       const local = env.STORAGE_LOCAL_PATH || '.local-storage';
       const storage = isAbsolute(local) ? local : join(serverDir, local);
       result.folders = await existingDirs([storage]);
-      if (!result.folders.length) warnings.push(`Twenty's file storage ${storage} was not found.`);
+      if (!result.folders.length) {
+        warnings.push(
+          warning('files-missing', `Twenty's file storage ${storage} was not found.`, { path: storage }),
+        );
+      }
     }
     return result;
   }

@@ -67,6 +67,7 @@ export function createSqliteSource(config: SqliteSourceConfig, options: SqliteSo
           details.size = formatBytes(st.size);
           details.journalMode = mode.journal_mode;
           details.tables = String(tables.n);
+          details.sizeBytes = String(st.size);
         } finally {
           db.close();
         }

@@ -12,11 +12,12 @@ import type { files } from 'dropbox';
 import { LifeboatError } from '../../../shared/errors.ts';
 import type { TokenProvider } from '../../auth/token-provider.ts';
 import { RequestCounter, fileTypes, isValidFileName } from '../backend.ts';
-import type { Backend, BackendStats, ByteRange, FileInfo, FileType } from '../backend.ts';
+import type { Backend, BackendStats, ByteRange, FileInfo, FileType, SpaceInfo } from '../backend.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { CommitStats } from './commit-queue.ts';
 import { dropboxContentHash } from './content-hash.ts';
 import { DropboxApi } from './dropbox-api.ts';
+import { spaceFromUsage } from './space.ts';
 import type { DropboxApiOptions } from './dropbox-api.ts';
 import { dropboxFailure, failureHas, isNotFound } from './errors.ts';
 import { filePath, formatDropboxLocation, parseDropboxLocation, typeFolder } from './location.ts';
@@ -70,6 +71,14 @@ export class DropboxBackend implements Backend {
       retries: this.api.retries,
       commits: { ...this.#commits.stats },
     };
+  }
+
+  /** Free and total bytes of the Dropbox account (or the member's share of the team's space). */
+  async space(): Promise<SpaceInfo | undefined> {
+    const usage = await this.api.call(async (sdk, o) => (await sdk.usersGetSpaceUsage(o)).result, {
+      what: 'the space used in Dropbox',
+    });
+    return spaceFromUsage(usage);
   }
 
   async create(): Promise<void> {

@@ -392,6 +392,19 @@ export class DriveApi {
     });
   }
 
+  /** The account's storage quota (about.get storageQuota): limit is absent for unlimited storage. */
+  async storageQuota(): Promise<{ limit?: number; usage: number }> {
+    return this.run('stat', 'read the storage quota', async ({ options }) => {
+      const res = await this.drive.about.get({ fields: 'storageQuota(limit,usage)' }, options);
+      const quota = res.data.storageQuota;
+      const limit = quota?.limit ? Number(quota.limit) : undefined;
+      return {
+        ...(limit !== undefined && Number.isFinite(limit) ? { limit } : {}),
+        usage: Number(quota?.usage ?? 0) || 0,
+      };
+    });
+  }
+
   async about(): Promise<{ emailAddress?: string; displayName?: string; permissionId?: string }> {
     return this.run('stat', 'read the account', async ({ options }) => {
       const res = await this.drive.about.get(

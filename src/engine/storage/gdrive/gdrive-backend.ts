@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { LifeboatError } from '../../../shared/errors.ts';
 import type { TokenProvider } from '../../auth/token-provider.ts';
 import { isValidFileName, RequestCounter } from '../backend.ts';
-import type { Backend, BackendStats, ByteRange, FileInfo, FileType } from '../backend.ts';
+import type { Backend, BackendStats, ByteRange, FileInfo, FileType, SpaceInfo } from '../backend.ts';
 import { byAge, defaultDriveRootUrl, DriveApi, md5Hex } from './drive-api.ts';
 import type { DriveApiStats, DriveFile, RetryTuning } from './drive-api.ts';
 import { DriveFolders } from './folders.ts';
@@ -103,6 +103,12 @@ export class GoogleDriveBackend implements Backend {
   /** HTTP-level numbers: requests, retries, forced token refreshes, duplicates removed, resumed uploads. */
   driveStats(): DriveApiStats {
     return { ...this.api.stats };
+  }
+
+  /** Free and total bytes of the Google account's storage; undefined for unlimited storage. */
+  async space(): Promise<SpaceInfo | undefined> {
+    const { limit, usage } = await this.api.storageQuota();
+    return limit === undefined ? undefined : { free: Math.max(0, limit - usage), total: limit };
   }
 
   async create(): Promise<void> {

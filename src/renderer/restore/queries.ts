@@ -1,0 +1,76 @@
+/** The restore screen's data: repositories, versions, folder listings, search, preview and restore. */
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import type { RestoreRequest } from '../../shared/repositories.ts';
+import { useClient } from '../api/client-context.tsx';
+
+export const restoreKeys = {
+  repositories: ['listRepositories'],
+  snapshots: (repositoryId: string) => ['listSnapshots', repositoryId],
+  dir: (repositoryId: string, snapshotId: string, path: string) => [
+    'listSnapshotDir',
+    repositoryId,
+    snapshotId,
+    path,
+  ],
+  find: (repositoryId: string, query: string) => ['findInSnapshots', repositoryId, query],
+  restore: ['restoreSnapshot'],
+} as const;
+
+export function useRepositories() {
+  const client = useClient();
+  return useQuery({ queryKey: restoreKeys.repositories, queryFn: () => client.call('listRepositories') });
+}
+
+export function useSnapshots(repositoryId: string | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: restoreKeys.snapshots(repositoryId ?? ''),
+    queryFn: () => client.call('listSnapshots', { repositoryId: repositoryId! }),
+    enabled: repositoryId !== null,
+    // New backups arrive while the screen is open; a minute old is fresh enough.
+    staleTime: 60_000,
+  });
+}
+
+/** One folder of a snapshot; a snapshot's content never changes, so it is cached for good. */
+export function useSnapshotDir(repositoryId: string, snapshotId: string, path: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: restoreKeys.dir(repositoryId, snapshotId, path),
+    queryFn: () => client.call('listSnapshotDir', { repositoryId, snapshotId, path }),
+    gcTime: 5 * 60_000,
+  });
+}
+
+/**
+ * "Which versions contain this file": the given versions, searched in the order given (newest first,
+ * so when there are more than `limit` matches the newest ones are the ones shown).
+ */
+export function useFindInSnapshots(repositoryId: string, query: string, snapshotIds: string[]) {
+  const client = useClient();
+  const ids = snapshotIds.slice(0, 10_000);
+  return useQuery({
+    queryKey: [...restoreKeys.find(repositoryId, query), ids.length, ids[0]],
+    queryFn: () => client.call('findInSnapshots', { repositoryId, query, snapshotIds: ids, limit: 500 }),
+    enabled: query.trim().length > 0 && ids.length > 0,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function usePreviewRestore() {
+  const client = useClient();
+  return useMutation({ mutationFn: (request: RestoreRequest) => client.call('previewRestore', request) });
+}
+
+export function useRestore() {
+  const client = useClient();
+  return useMutation({
+    mutationKey: restoreKeys.restore,
+    mutationFn: (request: RestoreRequest) => client.call('restoreSnapshot', request),
+  });
+}
+
+export function useCancelRestore() {
+  const client = useClient();
+  return useMutation({ mutationFn: () => client.call('cancelRestore') });
+}

@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { seedRepository, seedWideFolderSnapshot } from '../helpers/seed-repository.ts';
+import { startHost, type RunningHost } from './headless-host.ts';
+import {
+  api,
+  goToHash,
+  cli,
+  removeTempDirs,
+  repoPassword,
+  scrollToHeading,
+  scrollToTop,
+  shot,
+  tempDir,
+  useLanguage,
+} from './restore-helpers.ts';
+
+
+/**
+ * Point-in-time restore through the UI against real backups: a job made with the CLI ran four times;
+ * contract.docx was deleted before the last two runs, notes.txt changed every time.
+ */
+let host: RunningHost;
+let home: string;
+let source: string;
+const contract = randomBytes(300_000);
+const notes = (run: number) => `Notes, run ${run}\n`.repeat(50 + run);
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  home = tempDir('lb-e2e-restore-');
+  source = tempDir('lb-e2e-crm-');
+  const repo = tempDir('lb-e2e-repo-');
+  writeFileSync(path.join(source, 'contract.docx'), contract);
+  mkdirSync(path.join(source, 'Вложения'));
+  writeFileSync(path.join(source, 'Вложения', 'договор.txt'), 'Договор поставки\n');
+  await cli(home, ['--repo', repo, 'init']);
+  await cli(home, [
+    '--repo',
+    repo,
+    'job',
+    'add',
+    '--name',
+    'CRM',
+    '--source',
+    source,
+    '--manual',
+    '--retention',
+    'keep-all',
+  ]);
+  for (let run = 1; run <= 4; run++) {
+    if (run === 3) rmSync(path.join(source, 'contract.docx'));
+    writeFileSync(path.join(source, 'notes.txt'), notes(run));
+    await cli(home, ['job', 'run', 'CRM']);
+  }
+  host = await startHost(home);
+});
+test.afterAll(async () => {
+  await host?.stop();
+  removeTempDirs();
+});
+
+async function openRestore(page: Page) {
+  await page.goto(host.url);
+  await goToHash(page, '#/restore');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+}
+
+/** The version list, newest first: the n-th option (0 = newest). */
+function version(page: Page, n: number) {
+  return page.getByRole('listbox', { name: 'Versions' }).getByRole('option').nth(n);
+}
+
+/** Opens the source folder of the chosen version through the breadcrumbs' folder links. */
+async function openSource(page: Page) {
+  for (const part of source.split('/').filter(Boolean)) {
+    await page.getByRole('button', { name: part, exact: true }).click();
+  }
+}
+
+test('a file deleted two versions ago comes back byte for byte, and the report says it was checked', async ({
+  page,
+}) => {
+  await openRestore(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Restore' })).toBeVisible();
+  await expect(page.getByRole('listbox', { name: 'Versions' }).getByRole('option')).toHaveCount(4);
+
+  // The two newest versions no longer have it; the third newest does.
+  await version(page, 0).click();
+  await openSource(page);
+  await expect(page.getByText('notes.txt')).toBeVisible();
+  await expect(page.getByText('contract.docx')).toHaveCount(0);
+  await version(page, 2).click();
+  await openSource(page);
+  await expect(page.getByRole('checkbox', { name: 'Select contract.docx' })).toBeVisible();
+  await scrollToTop(page);
+  await shot(page, 'restore-version-en');
+  await page.getByRole('checkbox', { name: 'Select contract.docx' }).check();
+  await scrollToHeading(page, '2. Choose what to restore');
+  await shot(page, 'restore-browsing-en');
+
+  const target = path.join(tempDir('lb-e2e-out-'), 'restored');
+  await page.getByLabel('Folder', { exact: true }).fill(target);
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByText('Restored and checked')).toBeVisible({ timeout: 30_000 });
+  await expect(
+    page.getByText('Every restored file (1) was read back and matches the backup exactly.'),
+  ).toBeVisible();
+  await expect(page.getByText(path.join(target, source, 'contract.docx'))).toBeVisible();
+  await shot(page, 'restore-report-en');
+
+  const restored = readFileSync(path.join(target, source, 'contract.docx'));
+  expect(restored.equals(contract)).toBe(true);
+});
+
+test('restoring to the original place first names the file it will overwrite', async ({ page }) => {
+  await openRestore(page);
+  await version(page, 3).click(); // the oldest: notes.txt of run 1
+  await openSource(page);
+  await page.getByRole('checkbox', { name: 'Select notes.txt' }).check();
+  await page.getByLabel('Back to where they were').check();
+  await page.getByRole('button', { name: 'Check what will be replaced…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Replace files with the older version?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText('Files that will be replaced: 1')).toBeVisible();
+  await expect(dialog.getByText(path.join(source, 'notes.txt'))).toBeVisible();
+  const go = dialog.getByRole('button', { name: 'Replace and restore' });
+  await expect(go).toBeDisabled();
+  await shot(page, 'restore-confirm-en');
+  await dialog.getByLabel('I understand that 1 existing files will be replaced').check();
+  await go.click();
+  await expect(page.getByText('Restored and checked')).toBeVisible({ timeout: 30_000 });
+  expect(readFileSync(path.join(source, 'notes.txt'), 'utf8')).toBe(notes(1));
+});
+
+test('"which versions contain this file" finds it and jumps to it', async ({ page }) => {
+  await openRestore(page);
+  await page.getByText('Find a file in all versions').click();
+  await page.getByLabel('File or folder name').fill('contract');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Matches: 2')).toBeVisible();
+  await page.getByRole('button', { name: 'Show' }).first().click();
+  await expect(page.getByRole('checkbox', { name: 'Select contract.docx' })).toBeVisible();
+  await expect(page.getByLabel('Filter this folder')).toHaveValue('contract.docx');
+});
+
+test('the restore screens in Russian', async ({ page }) => {
+  await page.goto(host.url);
+  await useLanguage(page, host, 'ru');
+  await goToHash(page, '#/restore');
+  await page.getByRole('listbox', { name: 'Версии' }).getByRole('option').nth(2).click();
+  await openSource(page);
+  await scrollToTop(page);
+  await shot(page, 'restore-version-ru');
+  await page.getByRole('checkbox', { name: 'Выбрать contract.docx' }).check();
+  await scrollToHeading(page, '2. Выберите, что восстановить');
+  await shot(page, 'restore-browsing-ru');
+  await page.getByLabel('На прежнее место').check();
+  await page.getByRole('button', { name: 'Проверить, что будет заменено…' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await shot(page, 'restore-confirm-ru');
+  await page.getByRole('button', { name: 'Отмена' }).click();
+  await page.getByLabel('В новую папку (рекомендуется)').check();
+  await page.getByLabel('Папка', { exact: true }).fill(path.join(tempDir('lb-e2e-out-'), 'ru'));
+  await page.getByRole('button', { name: 'Восстановить', exact: true }).click();
+  await expect(page.getByText('Восстановлено и проверено')).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'restore-report-ru');
+  await useLanguage(page, host, 'en');
+});
+
+test('a folder of 50,000 entries renders and scrolls to its end quickly', async ({ page }) => {
+  test.setTimeout(120_000);
+  const dir = tempDir('lb-e2e-wide-');
+  const wide = await seedWideFolderSnapshot({ path: dir, password: repoPassword, entries: 50_000 });
+  await api(host, 'connectRepository', { location: { kind: 'local', path: dir }, password: repoPassword });
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+  const hash = `#/restore?repo=${wide.repositoryId}&snapshot=${wide.snapshotId}&path=${encodeURIComponent(wide.folder)}`;
+  // Timed in the page, frame by frame: from the navigation to the first rows on screen.
+  const renderMs = await page.evaluate(async (target) => {
+    const start = performance.now();
+    window.location.hash = target;
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        document.querySelector('[data-testid="snapshot-entries"] [role="listitem"]')
+          ? resolve()
+          : requestAnimationFrame(check);
+      check();
+    });
+    return performance.now() - start;
+  }, hash);
+  await expect(page.getByText('Items: 50,000')).toBeVisible();
+
+  const scrollMs = await page.evaluate(async () => {
+    const list = document.querySelector('[data-testid="snapshot-entries"]')!;
+    const start = performance.now();
+    list.scrollTop = list.scrollHeight;
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        list.textContent?.includes('invoice-049999.pdf') ? resolve() : requestAnimationFrame(check);
+      check();
+    });
+    return performance.now() - start;
+  });
+  await expect(page.getByText('invoice-049999.pdf')).toBeVisible();
+  const rows = await page.locator('[data-testid="snapshot-entries"] [role="listitem"]').count();
+
+  // Filtering 50,000 names and ticking "select all" stay quick too.
+  const filterStart = Date.now();
+  await page.getByLabel('Filter this folder').fill('049');
+  await expect(page.getByText('invoice-049999.pdf')).toBeVisible();
+  const filterMs = Date.now() - filterStart;
+
+  console.log(
+    `50,000-entry folder: first rows after ${renderMs.toFixed(0)} ms (listing fetched and rendered), ` +
+      `scrolled to the end in ${scrollMs.toFixed(0)} ms, ${rows} rows in the DOM, filter in ${filterMs} ms`,
+  );
+  expect(rows).toBeLessThan(100); // virtualized: only what is on screen (plus overscan) is rendered
+  expect(renderMs).toBeLessThan(8_000);
+  expect(scrollMs).toBeLessThan(1_000);
+  expect(filterMs).toBeLessThan(3_000);
+
+  // Restoring all of it shows progress and can be cancelled.
+  await page.getByLabel('Filter this folder').fill('');
+  await page.getByRole('checkbox', { name: 'Select everything shown' }).check();
+  await page.getByLabel('Folder', { exact: true }).fill(path.join(tempDir('lb-e2e-out-'), 'wide'));
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await expect(page.getByText(/Files: [\d,]+ of 49,500/)).toBeVisible();
+  await shot(page, 'restore-progress-en');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('The operation was cancelled.')).toBeVisible({ timeout: 20_000 });
+});
+
+test('2,000 versions over two years: the calendar marks their days and finds a file in all of them', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const dir = tempDir('lb-e2e-many-');
+  const seeded = await seedRepository({ path: dir, password: repoPassword, snapshots: 2000 });
+  await api(host, 'connectRepository', { location: { kind: 'local', path: dir }, password: repoPassword });
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+  const listMs = await page.evaluate(async (repo) => {
+    const start = performance.now();
+    window.location.hash = `#/restore?repo=${repo}`;
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        document.querySelector('[role="listbox"] [role="option"]') ? resolve() : requestAnimationFrame(check);
+      check();
+    });
+    return performance.now() - start;
+  }, seeded.repositoryId);
+  await expect(page.getByText('All versions, newest first: 2,000')).toBeVisible();
+  expect(await page.getByRole('listbox', { name: 'Versions' }).getByRole('option').count()).toBeLessThan(30);
+
+  // The newest day with versions this month: its label says how many, and picking it lists exactly those.
+  const day = page.getByRole('button', { name: /: versions: \d+$/ }).last();
+  const count = Number(/versions: (\d+)$/.exec((await day.getAttribute('aria-label'))!)![1]);
+  await day.click();
+  await expect(page.getByText(`Versions on this day: ${count}`)).toBeVisible();
+  await expect(page.getByRole('listbox', { name: 'Versions' }).getByRole('option')).toHaveCount(count);
+  await shot(page, 'restore-calendar-en');
+
+  const findStart = Date.now();
+  await page.getByText('Find a file in all versions').click();
+  await page.getByLabel('File or folder name').fill('contract.docx');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText(/Showing the newest 500 matches|Matches: /)).toBeVisible({ timeout: 60_000 });
+  const findMs = Date.now() - findStart;
+  await page.getByRole('table', { name: 'Versions that contain it' }).evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -200);
+  });
+  await shot(page, 'restore-find-en');
+  console.log(
+    `2,000 versions: list shown after ${listMs.toFixed(0)} ms; "contract.docx" searched in all of them in ${findMs} ms`,
+  );
+  expect(listMs).toBeLessThan(8_000);
+  expect(findMs).toBeLessThan(30_000);
+  // The newest versions no longer have it (deleted two versions ago): the newest match is the third newest.
+  const newestMatch = page.getByRole('table', { name: 'Versions that contain it' }).getByRole('row').nth(1);
+  await newestMatch.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByRole('checkbox', { name: 'Select contract.docx' })).toBeVisible();
+  const third = seeded.snapshots[seeded.snapshots.length - 3]!;
+  await expect(page).toHaveURL(new RegExp(`snapshot=${third.id}`));
+});

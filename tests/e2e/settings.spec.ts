@@ -1,0 +1,162 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startHost, type RunningHost } from './headless-host.ts';
+import { api, cli, goToHash, removeTempDirs, shot, tempDir, useLanguage } from './restore-helpers.ts';
+
+/** The settings screen against a real job (made and run once with the CLI on the host's data folder). */
+let host: RunningHost;
+let jobId: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  const home = tempDir('lb-e2e-settings-');
+  const source = tempDir('lb-e2e-src-');
+  const repo = tempDir('lb-e2e-repo-');
+  writeFileSync(path.join(source, 'crm.csv'), 'id,name\n1,Anna\n');
+  await cli(home, ['--repo', repo, 'init']);
+  await cli(home, [
+    '--repo',
+    repo,
+    'job',
+    'add',
+    '--name',
+    'CRM',
+    '--source',
+    source,
+    '--daily',
+    '19:00',
+    '--drill',
+    'never',
+  ]);
+  await cli(home, ['job', 'run', 'CRM']);
+  host = await startHost(home);
+  const [job] = await api(host, 'listJobs');
+  jobId = job!.id;
+});
+test.afterAll(async () => {
+  await host?.stop();
+  removeTempDirs();
+});
+
+async function openTab(page: Page, tab: string) {
+  await page.goto(host.url);
+  await goToHash(page, `#/settings?tab=${tab}`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+}
+
+test("a job's schedule is changed and saved", async ({ page }) => {
+  await openTab(page, 'jobs');
+  const row = page.getByRole('row', { name: /CRM/ });
+  await expect(row.getByText('Every day at 19:00')).toBeVisible();
+  await shot(page, 'settings-jobs-en');
+
+  await page.getByRole('button', { name: 'Change CRM' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change the backup job' });
+  await expect(dialog.getByLabel('Name', { exact: true })).toHaveValue('CRM');
+  await dialog.getByLabel('When', { exact: true }).selectOption('weekly');
+  await dialog.getByText('Tue', { exact: true }).click(); // Monday to Friday minus Tuesday
+  await dialog.getByLabel('Time', { exact: true }).fill('06:30');
+  await shot(page, 'settings-job-edit-en');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByText('Mon, Wed, Thu, Fri at 06:30')).toBeVisible();
+
+  const { job } = await api(host, 'getJob', { id: jobId });
+  expect(job.schedule).toEqual({ kind: 'weekly', days: [1, 3, 4, 5], at: '06:30' });
+
+  // A mistake is caught in the form, not sent.
+  await page.getByRole('button', { name: 'Change CRM' }).click();
+  await dialog.getByLabel('Name', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Give the job a name.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Pause and resume.
+  await row.getByRole('button', { name: 'Pause' }).click();
+  await expect(row.getByText('Paused')).toBeVisible();
+  expect((await api(host, 'listJobs'))[0]!.status).toBe('paused');
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(row.getByRole('button', { name: 'Pause' })).toBeVisible();
+  expect((await api(host, 'listJobs'))[0]!.status).not.toBe('paused');
+});
+
+test("the logs viewer shows a run's lines", async ({ page }) => {
+  await openTab(page, 'logs');
+  await page.getByRole('listbox', { name: 'Runs' }).getByRole('option').first().click();
+  const log = page.getByLabel('Run log');
+  await expect(log).toBeVisible();
+  const lines = log.locator('[data-level]');
+  expect(await lines.count()).toBeGreaterThan(0);
+  const { entries } = await api(host, 'jobHistory', { id: jobId, reconcile: false });
+  const run = entries.find((e) => e.kind === 'run');
+  const { lines: expected } = await api(host, 'runLog', {
+    jobId,
+    runId: run!.kind === 'run' ? run!.run.runId : '',
+  });
+  await expect(lines.first()).toContainText(expected[0]!.message);
+  await expect(lines).toHaveCount(expected.length);
+  await shot(page, 'settings-logs-en');
+});
+
+test('the notifications form saves, and secrets are only said to be saved', async ({ page }) => {
+  await openTab(page, 'notifications');
+  await page.getByLabel('Send alerts by e-mail').check();
+  await page.getByLabel('Server', { exact: true }).fill('smtp.example.com');
+  await page.getByLabel('Login', { exact: true }).fill('backup@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('mail secret');
+  await page.getByLabel('Sender', { exact: true }).fill('Lifeboat <backup@example.com>');
+  await page.getByRole('button', { name: 'Add a recipient' }).click();
+  await page.getByRole('menuitem', { name: 'Webhook (Slack, Mattermost…)' }).click();
+  await page.getByLabel('Webhook address (URL)').fill('https://hooks.example.com/lifeboat');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByText('Saved', { exact: true })).toBeVisible(); // the SMTP password badge
+  await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
+  await shot(page, 'settings-notifications-en');
+
+  const view = await api(host, 'getNotificationSettings');
+  expect(view.settings.smtp).toMatchObject({
+    host: 'smtp.example.com',
+    port: 587,
+    user: 'backup@example.com',
+  });
+  expect(view.settings.channels).toEqual([
+    expect.objectContaining({ kind: 'webhook', url: 'https://hooks.example.com/lifeboat' }),
+  ]);
+  expect(view.secrets.smtpPassword).toBe(true);
+  expect(JSON.stringify(view)).not.toContain('mail secret');
+
+  await page.reload();
+  await expect(page.getByLabel('Webhook address (URL)')).toHaveValue('https://hooks.example.com/lifeboat');
+});
+
+test('every section, in English and Russian', async ({ page }) => {
+  for (const language of ['en', 'ru'] as const) {
+    await openTab(page, 'general');
+    await useLanguage(page, host, language);
+    for (const tab of ['general', 'jobs', 'destinations', 'notifications', 'logs']) {
+      await goToHash(page, `#/settings?tab=${tab}`);
+      await expect(page.getByRole('tab', { selected: true })).toBeVisible();
+      await page.waitForLoadState('networkidle');
+      if (tab === 'logs') await expect(page.locator('[data-level]').first()).toBeVisible();
+      await shot(page, `settings-${tab}-${language}`);
+    }
+  }
+  await useLanguage(page, host, 'en');
+});
+
+test('a job is deleted only after a confirmation naming it', async ({ page }) => {
+  await openTab(page, 'jobs');
+  await page.getByRole('button', { name: 'Delete CRM' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete the job “CRM”?' });
+  await expect(dialog.getByText('The versions already saved stay in the backup storage')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect(await api(host, 'listJobs')).toHaveLength(1);
+  await page.getByRole('button', { name: 'Delete CRM' }).click();
+  await dialog.getByRole('button', { name: 'Delete the job' }).click();
+  await expect(page.getByText('There are no backup jobs yet.')).toBeVisible();
+  expect(await api(host, 'listJobs')).toEqual([]);
+});
