@@ -5,7 +5,7 @@
  * dump, and the times; restic backs up the same dump stream (`pg_dump | restic backup --stdin`) for
  * comparison. Not part of the test suite.
  *
- *   npx node bench/pg-incremental.ts [--rows 2200000] [--scattered]
+ *   npx node bench/pg-incremental.ts [--rows 3400000] [--scattered]
  *
  * The change is what a CRM does in a day: the most recently created 1% of contacts edited (PostgreSQL
  * writes the new row versions at the end of the table, so the dump changes in two places). With
@@ -24,7 +24,7 @@ import { LocalBackend } from '../src/engine/storage/local-backend.ts';
 import { startPostgres } from '../tests/helpers/db-servers.ts';
 
 const args = process.argv.slice(2);
-const rows = Number(args[args.indexOf('--rows') + 1] ?? 0) || 2_200_000;
+const rows = Number(args[args.indexOf('--rows') + 1] ?? 0) || 3_400_000; // ~1 GB of plain dump
 const scattered = args.includes('--scattered');
 const work = mkdtempSync(path.join(process.env.LIFEBOAT_BENCH_DIR ?? os.tmpdir(), 'lb-pg-bench-'));
 const password = 'bench-password';

@@ -5,6 +5,9 @@ try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
   const info = toErrorInfo(err);
-  process.stderr.write(`lifeboat: ${info.message}\n${info.hint ? `hint: ${info.hint}\n` : ''}${info.details ? `details: ${info.details}\n` : ''}`);
+  // The code in brackets is stable (the message may change or be translated): scripts and support match it.
+  process.stderr.write(
+    `lifeboat: [${info.code}] ${info.message}\n${info.hint ? `hint: ${info.hint}\n` : ''}${info.details ? `details: ${info.details}\n` : ''}`,
+  );
   process.exitCode = info.code === 'CANCELLED' ? 130 : 1;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
 import type {
   AppInfo,
   CloudAccountInfo,
@@ -12,8 +13,10 @@ import type {
   ServiceApi,
   Settings,
   SettingsPatch,
+  FilePickerInput,
+  PickerInput,
 } from '../shared/contract.ts';
-import { toErrorInfo } from '../shared/errors.ts';
+import { LifeboatError, toErrorInfo } from '../shared/errors.ts';
 import type { Job, JobHistory } from '../shared/jobs.ts';
 import type { CloudProviderName } from '../shared/locations.ts';
 import { CloudAccounts } from './accounts/cloud-accounts.ts';
@@ -25,6 +28,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import type { LaunchAtLogin } from './repositories/deps.ts';
 import { Repositories } from './repositories/repositories.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
+import { DatabaseRestores } from './sources/database-restore.ts';
 import { SourceService } from './sources/source-service.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { appVersion } from './version.ts';
@@ -48,6 +52,9 @@ export interface ServiceOptions {
   jobs?: { now?: () => Date; tickMs?: number; runner?: JobManagerOptions['runner'] };
   /** Starting with the user's session: the desktop host has it; without it the operations say unsupported. */
   launchAtLogin?: LaunchAtLogin;
+  /** Native pickers (the desktop host): the path chosen, or null when cancelled. Elsewhere unsupported. */
+  chooseFolder?: (input: PickerInput) => Promise<string | null>;
+  chooseFile?: (input: FilePickerInput) => Promise<string | null>;
 }
 
 /**
@@ -61,6 +68,7 @@ export class Service implements ServiceApi {
   readonly #notifier: Notifier;
   readonly #sources: SourceService;
   readonly #repositories: Repositories;
+  readonly #databaseRestores: DatabaseRestores;
   #scheduler: Scheduler | undefined;
 
   constructor(options: ServiceOptions) {
@@ -79,10 +87,12 @@ export class Service implements ServiceApi {
     const notifications =
       options.notifications?.enabled === false
         ? []
-        : [this.#notifier.hooks(async (job) => {
-            const next = (await this.#jobs.summary(job)).nextRunAt;
-            return next ? new Date(next) : null;
-          })];
+        : [
+            this.#notifier.hooks(async (job) => {
+              const next = (await this.#jobs.summary(job)).nextRunAt;
+              return next ? new Date(next) : null;
+            }),
+          ];
     this.#jobs = new JobManager({
       dataDir: options.dataDir,
       secrets: options.secrets,
@@ -102,6 +112,15 @@ export class Service implements ServiceApi {
       now,
       ...(openBackend ? { openBackend } : {}),
       ...(options.launchAtLogin ? { launchAtLogin: options.launchAtLogin } : {}),
+    });
+    this.#databaseRestores = new DatabaseRestores({
+      secrets: options.secrets,
+      jobs: () => this.#jobs.jobs(),
+      emitProgress: (event) => this.emit('progress', event),
+      log: (level, message) => this.emit('log', { time: now().toISOString(), level, message, jobId: null }),
+      withSnapshot: (repositoryId, snapshotId, fn) =>
+        this.#repositories.withSnapshot(repositoryId, snapshotId, fn),
+      now,
     });
   }
 
@@ -126,7 +145,22 @@ export class Service implements ServiceApi {
       host: this.#options.host,
       platform: process.platform,
       dataDir: this.#options.dataDir,
+      homeDir: homedir(),
+      canChooseFolder: this.#options.chooseFolder !== undefined,
+      canChooseFile: this.#options.chooseFile !== undefined,
     };
+  }
+
+  async chooseFolder(input: OperationInput<'chooseFolder'>): Promise<OperationOutput<'chooseFolder'>> {
+    const choose = this.#options.chooseFolder;
+    if (!choose) throw noPicker();
+    return { path: await choose(input ?? {}) };
+  }
+
+  async chooseFile(input: OperationInput<'chooseFile'>): Promise<OperationOutput<'chooseFile'>> {
+    const choose = this.#options.chooseFile;
+    if (!choose) throw noPicker();
+    return { path: await choose(input ?? {}) };
   }
 
   async getSettings(): Promise<Settings> {
@@ -156,12 +190,27 @@ export class Service implements ServiceApi {
   }
 
   // --- Database sources and CRM detection (src/shared/sources.ts, src/engine/sources). ---
-  async testSource({ source, password }: OperationInput<'testSource'>): Promise<OperationOutput<'testSource'>> {
+  async testSource({
+    source,
+    password,
+  }: OperationInput<'testSource'>): Promise<OperationOutput<'testSource'>> {
     return this.#sources.testSource(source, password);
   }
 
   async detectCrm({ installDir }: OperationInput<'detectCrm'>): Promise<OperationOutput<'detectCrm'>> {
     return this.#sources.detectCrm(installDir);
+  }
+
+  async previewDatabaseRestore(
+    input: OperationInput<'previewDatabaseRestore'>,
+  ): Promise<OperationOutput<'previewDatabaseRestore'>> {
+    return this.#databaseRestores.preview(input);
+  }
+
+  async restoreDatabase(
+    input: OperationInput<'restoreDatabase'>,
+  ): Promise<OperationOutput<'restoreDatabase'>> {
+    return this.#databaseRestores.restore(input);
   }
 
   async deleteJob({ id, keepHistory }: OperationInput<'deleteJob'>): Promise<boolean> {
@@ -186,7 +235,10 @@ export class Service implements ServiceApi {
   }
 
   async jobHistory({ id, limit, reconcile }: OperationInput<'jobHistory'>): Promise<JobHistory> {
-    return this.#jobs.jobHistory(id, { ...(limit ? { limit } : {}), ...(reconcile === false ? { reconcile } : {}) });
+    return this.#jobs.jobHistory(id, {
+      ...(limit ? { limit } : {}),
+      ...(reconcile === false ? { reconcile } : {}),
+    });
   }
 
   async runLog({ jobId, runId }: OperationInput<'runLog'>): Promise<OperationOutput<'runLog'>> {
@@ -197,11 +249,15 @@ export class Service implements ServiceApi {
     return this.#notifier.view();
   }
 
-  async saveNotificationSettings(input: OperationInput<'saveNotificationSettings'>): Promise<NotificationSettingsView> {
+  async saveNotificationSettings(
+    input: OperationInput<'saveNotificationSettings'>,
+  ): Promise<NotificationSettingsView> {
     return this.#notifier.save(input);
   }
 
-  async testNotification(input?: OperationInput<'testNotification'>): Promise<OperationOutput<'testNotification'>> {
+  async testNotification(
+    input?: OperationInput<'testNotification'>,
+  ): Promise<OperationOutput<'testNotification'>> {
     return this.#notifier.test(input?.channelId, () => this.#jobs.jobs());
   }
 
@@ -211,7 +267,10 @@ export class Service implements ServiceApi {
     return { runId, alreadyRunning };
   }
 
-  async drillReport({ jobId, runId }: OperationInput<'drillReport'>): Promise<OperationOutput<'drillReport'>> {
+  async drillReport({
+    jobId,
+    runId,
+  }: OperationInput<'drillReport'>): Promise<OperationOutput<'drillReport'>> {
     return this.#jobs.drillReport(jobId, runId);
   }
 
@@ -263,7 +322,13 @@ export class Service implements ServiceApi {
     });
   }
 
-  async signOut({ provider, accountId }: { provider: CloudProviderName; accountId: string }): Promise<boolean> {
+  async signOut({
+    provider,
+    accountId,
+  }: {
+    provider: CloudProviderName;
+    accountId: string;
+  }): Promise<boolean> {
     return signOut(provider, accountId, { dataDir: this.#options.dataDir, secrets: this.#options.secrets });
   }
 
@@ -334,7 +399,8 @@ export class Service implements ServiceApi {
     return this.#repositories.restore(request);
   }
   async cancelRestore(): Promise<boolean> {
-    return this.#repositories.cancelRestore();
+    // Stops whichever restore runs: files, or a database copy.
+    return this.#repositories.cancelRestore() || this.#databaseRestores.cancel();
   }
   async getLaunchAtLogin(): Promise<OperationOutput<'getLaunchAtLogin'>> {
     return this.#repositories.launchAtLogin();
@@ -355,8 +421,15 @@ export class Service implements ServiceApi {
   async close(): Promise<void> {
     await this.stopScheduler();
     await this.#repositories.close();
+    await this.#databaseRestores.close();
     await this.#jobs.close();
     await this.#notifier.idle();
     this.#events.removeAllListeners();
   }
+}
+
+function noPicker(): LifeboatError {
+  return new LifeboatError('UNSUPPORTED', 'Choosing with a dialog works only in the desktop app.', {
+    hint: 'Type the path instead.',
+  });
 }

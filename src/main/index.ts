@@ -12,6 +12,7 @@ import { FileSettingsStore } from '../engine/settings/settings-store.ts';
 import { createAppOrigin, pickDevServerUrl } from './app-origin.ts';
 import { hideOnClose, trayNoticeOnce } from './close-to-tray.ts';
 import { DesktopState } from './desktop-state.ts';
+import { chooseFile, chooseFolder } from './dialogs.ts';
 import { registerIpc, type IpcAdapter } from './ipc-adapter.ts';
 import { JobTracker } from './job-tracker.ts';
 import { keepAwakeWhileRunning } from './keep-awake.ts';
@@ -142,6 +143,8 @@ function start(): void {
         secrets: lazySecretStore(dataDir),
         openUrl: (url) => void openExternal(url),
         launchAtLogin: launchAtLoginControl(),
+        chooseFolder,
+        chooseFile,
       });
       service = svc;
       ipc = registerIpc({ service: svc, trusted, origin });

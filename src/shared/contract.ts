@@ -34,12 +34,23 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
+/**
+ * The largest request a host accepts (an HTTP body or a WebSocket message of the headless host): big
+ * enough for a restore of thousands of chosen files; larger ones get REQUEST_TOO_LARGE.
+ */
+export const maxRequestBytes = 16 * 1024 * 1024;
+
 export const appInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   host: z.enum(['desktop', 'headless', 'cli']),
   platform: z.string(),
   dataDir: z.string(),
+  /** The user's home folder (where restores are suggested to go). */
+  homeDir: z.string(),
+  /** The host has native pickers (the desktop app): chooseFolder / chooseFile work, "Browse…" shows. */
+  canChooseFolder: z.boolean(),
+  canChooseFile: z.boolean(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -92,6 +103,28 @@ export type CloudAccountInfo = z.infer<typeof cloudAccountSchema>;
 
 const none = z.undefined();
 
+const pickerInput = z
+  .object({
+    /** The dialog's title ("Choose the folder to back up"). */
+    title: z.string().max(200).optional(),
+    /** Where the dialog opens (a folder, or a file to preselect). */
+    defaultPath: z.string().max(4096).optional(),
+  })
+  .strict();
+export const fileFilterSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    extensions: z
+      .array(z.string().regex(/^(\*|[A-Za-z0-9]{1,10})$/))
+      .min(1)
+      .max(20),
+  })
+  .strict();
+/** The path the user chose; null when they cancelled. */
+const pickedPath = z.object({ path: z.string().nullable() });
+export type PickerInput = z.infer<typeof pickerInput>;
+export type FilePickerInput = PickerInput & { filters?: z.infer<typeof fileFilterSchema>[] };
+
 /** What the notification settings screen shows: the settings, and which secrets are saved. */
 export const notificationSettingsViewSchema = z.object({
   settings: notificationSettingsSchema,
@@ -103,13 +136,26 @@ const secretInput = z.string().min(1).max(4096);
 /** Every request/response operation. The key is also the method name in `window.lifeboat`. */
 export const operations = {
   getAppInfo: { input: none, output: appInfoSchema },
+  /** The native folder picker (desktop only: see AppInfo.canChooseFolder; elsewhere UNSUPPORTED). */
+  chooseFolder: { input: pickerInput.optional(), output: pickedPath },
+  /** The native file picker (desktop only: see AppInfo.canChooseFile; elsewhere UNSUPPORTED). */
+  chooseFile: {
+    input: pickerInput
+      .extend({ filters: z.array(fileFilterSchema).max(10).optional() })
+      .strict()
+      .optional(),
+    output: pickedPath,
+  },
   getSettings: { input: none, output: settingsSchema },
   updateSettings: { input: settingsPatchSchema, output: settingsSchema },
   listJobs: { input: none, output: z.array(jobSummarySchema) },
   listAccounts: { input: none, output: z.array(cloudAccountSchema) },
   /** Opens the provider's sign-in page in the browser (the `signInUrl` event carries the link too). */
   signIn: { input: z.object({ provider: cloudProviderSchema }).strict(), output: cloudAccountSchema },
-  signOut: { input: z.object({ provider: cloudProviderSchema, accountId: z.string() }).strict(), output: z.boolean() },
+  signOut: {
+    input: z.object({ provider: cloudProviderSchema, accountId: z.string() }).strict(),
+    output: z.boolean(),
+  },
   getJob: { input: jobRef, output: jobDetailsSchema },
   /**
    * Creates (no id) or changes a job. With a password the repository is opened (proving the password),
@@ -126,13 +172,18 @@ export const operations = {
          * Database passwords, keyed by the source's index in `job.sources` ("0", "1", …): a string
          * stores it in the keychain (under sourceKey, see sources.ts), null deletes it, absent keeps it.
          */
-        sourcePasswords: z.record(z.string().regex(/^\d{1,3}$/), z.string().min(1).max(1024).nullable()).optional(),
+        sourcePasswords: z
+          .record(z.string().regex(/^\d{1,3}$/), z.string().min(1).max(1024).nullable())
+          .optional(),
       })
       .strict(),
     output: jobSchema,
   },
   /** Removes the job (not its snapshots, not the repository password). Refused while it runs. */
-  deleteJob: { input: z.object({ id: jobIdSchema, keepHistory: z.boolean().optional() }).strict(), output: z.boolean() },
+  deleteJob: {
+    input: z.object({ id: jobIdSchema, keepHistory: z.boolean().optional() }).strict(),
+    output: z.boolean(),
+  },
   /** Starts a run now (or returns the one already running); progress arrives as events. */
   runJobNow: { input: jobRef, output: z.object({ runId: runIdSchema, alreadyRunning: z.boolean() }) },
   /** Stops the running (or waiting) run of a job; false when nothing was running. */
@@ -141,7 +192,13 @@ export const operations = {
   resumeJob: { input: jobRef, output: jobSummarySchema },
   /** Runs newest first, reconciled with the snapshots in the repository unless `reconcile` is false. */
   jobHistory: {
-    input: z.object({ id: jobIdSchema, limit: z.number().int().min(1).max(10_000).optional(), reconcile: z.boolean().optional() }).strict(),
+    input: z
+      .object({
+        id: jobIdSchema,
+        limit: z.number().int().min(1).max(10_000).optional(),
+        reconcile: z.boolean().optional(),
+      })
+      .strict(),
     output: jobHistorySchema,
   },
   /** The log of one run (the last lines when it is long). */
@@ -172,7 +229,10 @@ export const operations = {
    * recipients), or through every app-wide channel when no id is given. One result per channel.
    */
   testNotification: {
-    input: z.object({ channelId: z.string().min(1).max(100).optional() }).strict().optional(),
+    input: z
+      .object({ channelId: z.string().min(1).max(100).optional() })
+      .strict()
+      .optional(),
     output: z.array(channelResultSchema),
   },
   /** Starts a restore drill of the job now (or returns the one in progress); it ends in the history. */

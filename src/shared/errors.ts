@@ -4,6 +4,7 @@
  */
 export const errorCodes = [
   'INVALID_ARGUMENT',
+  'REQUEST_TOO_LARGE',
   'UNKNOWN_OPERATION',
   'NOT_FOUND',
   'WRONG_PASSWORD',

@@ -1,8 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHost, type RunningHost } from './headless-host.ts';
-import { api, cli, repoPassword, shot, tempDir, useLanguage } from './restore-helpers.ts';
+import {
+  api,
+  cli,
+  goToHash,
+  openApp,
+  repoPassword,
+  shot,
+  tempDir,
+  useHost,
+  useLanguage,
+} from './fixtures.ts';
 
 /**
  * "Restore on a new computer": backups made on the old computer (the CLI, its own home), then a
@@ -19,26 +28,24 @@ const common = (lang: 'en' | 'ru') =>
   JSON.parse(readFileSync(`src/renderer/i18n/${lang}.json`, 'utf8')) as { errors: Record<string, string> };
 
 let repo: string;
-let host: RunningHost;
 
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  const oldHome = tempDir('lb-e2e-old-computer-');
-  const source = tempDir('lb-e2e-connect-src-');
-  mkdirSync(path.join(source, 'uploads'));
-  writeFileSync(path.join(source, 'uploads', 'invoice.pdf'), 'invoice '.repeat(1000));
-  repo = path.join(tempDir('lb-e2e-connect-repo-'), 'backups');
-  await cli(oldHome, ['--repo', repo, 'init']);
-  await cli(oldHome, ['--repo', repo, 'backup', source]);
-  host = await startHost(); // the new computer: nothing configured
-});
-test.afterAll(async () => {
-  await host?.stop();
+/** The new computer: nothing configured; the old one's backups were made before it starts. */
+const host = useHost({
+  timeout: 60_000,
+  prepare: async () => {
+    const oldHome = tempDir('lb-e2e-old-computer-');
+    const source = tempDir('lb-e2e-connect-src-');
+    mkdirSync(path.join(source, 'uploads'));
+    writeFileSync(path.join(source, 'uploads', 'invoice.pdf'), 'invoice '.repeat(1000));
+    repo = path.join(tempDir('lb-e2e-connect-repo-'), 'backups');
+    await cli(oldHome, ['--repo', repo, 'init']);
+    await cli(oldHome, ['--repo', repo, 'backup', source]);
+  },
 });
 
 async function connect(page: Page, lang: 'en' | 'ru'): Promise<void> {
   const s = strings(lang);
-  await page.goto(host.url.replace(/\/\?token=.*$/, '/#/connect'));
+  await goToHash(page, '#/connect');
   await expect(page.getByRole('heading', { level: 1, name: String(s.title) })).toBeVisible();
   await page.getByRole('button', { name: String(s.submit) }).click(); // nothing filled in
   await expect(page.getByText(String(wizard(lang).problems.noDestinationPath))).toBeVisible();
@@ -60,7 +67,7 @@ async function connect(page: Page, lang: 'en' | 'ru'): Promise<void> {
 test('a fresh install opens existing backups with their password and goes to their versions', async ({
   page,
 }) => {
-  await page.goto(host.url);
+  await openApp(page, host);
   await connect(page, 'en');
   const [repository] = await api(host, 'listRepositories');
   expect(repository!.location).toEqual({ kind: 'local', path: repo });
@@ -77,25 +84,25 @@ test('a fresh install opens existing backups with their password and goes to the
 });
 
 test('the same in Russian', async ({ page }) => {
-  await page.goto(host.url);
+  await openApp(page, host);
   await useLanguage(page, host, 'ru');
   await connect(page, 'ru');
   await useLanguage(page, host, 'en');
 });
 
-test('the setup wizard continues backups already at the chosen place, with their password', async ({
-  page,
-}) => {
-  test.setTimeout(90_000);
-  const other = await startHost(); // another fresh computer
-  try {
+test.describe('on another fresh computer', () => {
+  const other = useHost();
+
+  test('the setup wizard continues backups already at the chosen place, with their password', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
     const w = JSON.parse(readFileSync('src/renderer/i18n/en/wizard.json', 'utf8')) as {
       steps: Record<string, { title: string }>;
     };
     const source = tempDir('lb-e2e-connect-more-');
     writeFileSync(path.join(source, 'orders.csv'), 'id,total\n1,10\n');
-    await page.goto(other.url);
-    await page.goto(other.url.replace(/\/\?token=.*$/, '/#/setup'));
+    await openApp(page, other, '#/setup');
     await page.getByRole('button', { name: "Let's start" }).click();
     await page.getByRole('button', { name: 'A folder', exact: true }).click();
     await page.getByLabel('Folder 1').fill(source);
@@ -127,7 +134,5 @@ test('the setup wizard continues backups already at the chosen place, with their
     const snapshots = await api(other, 'listSnapshots', { repositoryId: repository!.repositoryId });
     expect(snapshots.map((s) => s.paths[0])).toContain(source);
     expect(snapshots.length).toBeGreaterThanOrEqual(2); // the old computer's and this one's
-  } finally {
-    await other.stop();
-  }
+  });
 });

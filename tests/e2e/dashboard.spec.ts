@@ -1,64 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { runCli } from '../helpers/run-cli.ts';
-import { startHost, type RunningHost } from './headless-host.ts';
+import { addJob, openApp, shot, shotWhole, tempDir, useHost, useLanguage } from './fixtures.ts';
 
-/**
- * The dashboard against the real engine: jobs made with the `lifeboat` CLI in the host's LIFEBOAT_HOME
- * (the secrets file instead of a keychain, since the e2e run has no D-Bus session).
- */
-const secretsEnv = { LIFEBOAT_SECRETS: 'file', LIFEBOAT_SECRETS_PASSPHRASE: 'e2e-dashboard-passphrase' };
-const password = 'correct horse battery staple';
-let host: RunningHost;
-let work: string;
-const saved: Record<string, string | undefined> = {};
-
-async function cli(args: string[]) {
-  const result = await runCli(args, {
-    env: { ...secretsEnv, LIFEBOAT_HOME: host.home, LIFEBOAT_PASSWORD: password },
-  });
-  expect(result.code, `lifeboat ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-
-/** A repository and a manual job backing up `source` into it. */
-async function createJob(name: string, source: string, repo: string) {
-  await cli(['--repo', repo, 'init']);
-  await cli(['--repo', repo, 'job', 'add', '--name', name, '--source', source, '--manual']);
-}
-
-test.beforeAll(async () => {
-  // The host reads these from its environment (headless-host passes process.env through).
-  for (const [key, value] of Object.entries(secretsEnv)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
-  host = await startHost();
-  work = mkdtempSync(path.join(os.tmpdir(), 'lb-dash-'));
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
+/** The dashboard against the real engine: jobs made with the `lifeboat` CLI in the host's home. */
+const host = useHost();
 
 async function openDashboard(page: Page, lang: 'en' | 'ru') {
-  await page.goto(host.url);
+  await openApp(page, host, '#/dashboard');
   await page.getByRole('navigation').getByRole('link').first().waitFor();
-  const current = await page.locator('html').getAttribute('lang');
-  if (current !== lang) {
-    // The language setting lives on the Settings page.
-    await page.goto(host.url.replace(/\/\?/, '/?') + '#/settings');
-    await page.getByRole('combobox').first().selectOption(lang);
-    await expect(page.locator('html')).toHaveAttribute('lang', lang);
-    await page.evaluate(() => (window.location.hash = '#/dashboard'));
-  }
+  await useLanguage(page, host, lang);
 }
 
 test('a new user sees two clear ways in', async ({ page }) => {
@@ -68,11 +20,11 @@ test('a new user sees two clear ways in', async ({ page }) => {
   const connect = page.getByRole('link', { name: 'Restore on a new computer' }).last();
   await expect(setUp).toHaveAttribute('href', '#/setup');
   await expect(connect).toHaveAttribute('href', '#/connect');
-  await page.screenshot({ path: 'tests/e2e/screenshots/dashboard-empty-en.png' });
+  await shot(page, 'dashboard-empty-en');
 
   await openDashboard(page, 'ru');
   await expect(page.getByRole('link', { name: 'Настроить копирование' })).toBeVisible();
-  await page.screenshot({ path: 'tests/e2e/screenshots/dashboard-empty-ru.png' });
+  await shot(page, 'dashboard-empty-ru');
   await openDashboard(page, 'en');
 });
 
@@ -81,19 +33,20 @@ test('a job shows its card, backs up now with progress and ends protected; a bro
 }) => {
   test.setTimeout(120_000);
   // Enough data (random, so it neither compresses nor dedups) for the progress to be seen.
+  const work = tempDir('lb-e2e-dash-');
   const source = path.join(work, 'crm');
   mkdirSync(path.join(source, 'uploads'), { recursive: true });
   for (let i = 0; i < 60; i++)
     writeFileSync(path.join(source, 'uploads', `scan-${i}.pdf`), randomBytes(2 * 1024 * 1024));
   writeFileSync(path.join(source, 'customers.csv'), 'id,name\n1,Acme\n');
   const repo = path.join(work, 'repo');
-  await createJob('CRM', source, repo);
+  await addJob(host.home, { name: 'CRM', source, repo });
 
   const smallSource = path.join(work, 'mail');
   mkdirSync(smallSource);
   writeFileSync(path.join(smallSource, 'inbox.mbox'), 'From: a@b\n\nhello\n');
   const brokenRepo = path.join(work, 'usb-disk');
-  await createJob('Mail archive', smallSource, brokenRepo);
+  await addJob(host.home, { name: 'Mail archive', source: smallSource, repo: brokenRepo });
 
   await openDashboard(page, 'en');
   const card = page.getByRole('article', { name: 'CRM' });
@@ -106,7 +59,7 @@ test('a job shows its card, backs up now with progress and ends protected; a bro
   await expect(card.getByRole('progressbar')).toBeVisible();
   await expect(card.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await expect(card.getByTestId('job-progress')).toContainText(/files/);
-  await page.screenshot({ path: 'tests/e2e/screenshots/dashboard-running-en.png' });
+  await shot(page, 'dashboard-running-en');
   await expect(card.getByTestId('health-badge')).toHaveText('Protected', { timeout: 90_000 });
   await expect(card).toHaveAttribute('data-level', 'protected');
   await expect(card.getByTestId('job-progress')).toHaveCount(0);
@@ -124,7 +77,7 @@ test('a job shows its card, backs up now with progress and ends protected; a bro
   await expect(card).toHaveAttribute('data-level', 'protected');
   await expect(card.getByText(/free of/)).toBeVisible();
   await expect(mail.getByText('Free space unknown')).toBeVisible();
-  await page.screenshot({ path: 'tests/e2e/screenshots/dashboard-jobs-en.png', fullPage: true });
+  await shotWhole(page, 'dashboard-jobs-en');
 
   await openDashboard(page, 'ru');
   await expect(page.getByRole('article', { name: 'CRM' }).getByTestId('health-badge')).toHaveText('Защищено');
@@ -132,6 +85,6 @@ test('a job shows its card, backs up now with progress and ends protected; a bro
     'Не защищено',
   );
   await expect(page.getByRole('article', { name: 'CRM' }).getByText(/Свободно .* из/)).toBeVisible();
-  await page.screenshot({ path: 'tests/e2e/screenshots/dashboard-jobs-ru.png', fullPage: true });
+  await shotWhole(page, 'dashboard-jobs-ru');
   await openDashboard(page, 'en');
 });

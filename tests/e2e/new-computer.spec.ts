@@ -2,53 +2,35 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from './headless-host.ts';
-import { api, cli, goToHash, removeTempDirs, repoPassword, shot, tempDir } from './restore-helpers.ts';
+import { addJob, api, openApp, repoPassword, runJob, shot, tempDir, useHost } from './fixtures.ts';
 
 /**
  * Disaster recovery: the office PC is gone. Its backups (made by a job on the old computer's data
  * folder) are opened on a new computer whose Lifeboat has never seen them, through "Restore on a new
  * computer", and a file comes back identical.
  */
-let newComputer: RunningHost;
 let repo: string;
 let source: string;
 const database = randomBytes(200_000);
 
-test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  const oldHome = tempDir('lb-e2e-old-pc-');
-  source = tempDir('lb-e2e-crm-');
-  repo = tempDir('lb-e2e-nas-');
-  mkdirSync(path.join(source, 'db'));
-  writeFileSync(path.join(source, 'db', 'crm.sqlite'), database);
-  writeFileSync(path.join(source, 'readme.txt'), 'CRM data\n');
-  await cli(oldHome, ['--repo', repo, 'init']);
-  await cli(oldHome, [
-    '--repo',
-    repo,
-    'job',
-    'add',
-    '--name',
-    'CRM',
-    '--source',
-    source,
-    '--manual',
-    '--drill',
-    'never',
-  ]);
-  await cli(oldHome, ['job', 'run', 'CRM']);
-  newComputer = await startHost(tempDir('lb-e2e-new-pc-'));
-});
-test.afterAll(async () => {
-  await newComputer?.stop();
-  removeTempDirs();
+/** The new computer: its Lifeboat home is empty; the old one's backups were made before it starts. */
+const newComputer = useHost({
+  timeout: 90_000,
+  prepare: async () => {
+    const oldHome = tempDir('lb-e2e-old-pc-');
+    source = tempDir('lb-e2e-crm-');
+    repo = tempDir('lb-e2e-nas-');
+    mkdirSync(path.join(source, 'db'));
+    writeFileSync(path.join(source, 'db', 'crm.sqlite'), database);
+    writeFileSync(path.join(source, 'readme.txt'), 'CRM data\n');
+    await addJob(oldHome, { name: 'CRM', source, repo, options: ['--manual', '--drill', 'never'] });
+    await runJob(oldHome, 'CRM');
+  },
 });
 
 test('a new computer connects to the backups and restores a file with identical bytes', async ({ page }) => {
   expect(await api(newComputer, 'listRepositories')).toEqual([]);
-  await page.goto(newComputer.url);
-  await goToHash(page, '#/connect');
+  await openApp(page, newComputer, '#/connect');
   await expect(page.getByRole('heading', { level: 1, name: 'Restore on a new computer' })).toBeVisible();
   await page.getByLabel('Folder for the backups').fill(repo);
   await page.getByLabel('Password of the backups').fill(repoPassword);

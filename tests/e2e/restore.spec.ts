@@ -2,71 +2,53 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { seedRepository, seedWideFolderSnapshot } from '../helpers/seed-repository.ts';
-import { startHost, type RunningHost } from './headless-host.ts';
+import { seedWideFolderSnapshot } from '../helpers/seed-repository.ts';
 import {
+  addJob,
   api,
   goToHash,
-  cli,
-  removeTempDirs,
+  manyVersions,
+  msUntilShown,
+  openApp,
   repoPassword,
+  runJob,
   scrollToHeading,
   scrollToTop,
   shot,
   tempDir,
+  useHost,
   useLanguage,
-} from './restore-helpers.ts';
-
+} from './fixtures.ts';
 
 /**
  * Point-in-time restore through the UI against real backups: a job made with the CLI ran four times;
  * contract.docx was deleted before the last two runs, notes.txt changed every time.
  */
-let host: RunningHost;
-let home: string;
 let source: string;
 const contract = randomBytes(300_000);
 const notes = (run: number) => `Notes, run ${run}\n`.repeat(50 + run);
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  home = tempDir('lb-e2e-restore-');
-  source = tempDir('lb-e2e-crm-');
-  const repo = tempDir('lb-e2e-repo-');
-  writeFileSync(path.join(source, 'contract.docx'), contract);
-  mkdirSync(path.join(source, 'Вложения'));
-  writeFileSync(path.join(source, 'Вложения', 'договор.txt'), 'Договор поставки\n');
-  await cli(home, ['--repo', repo, 'init']);
-  await cli(home, [
-    '--repo',
-    repo,
-    'job',
-    'add',
-    '--name',
-    'CRM',
-    '--source',
-    source,
-    '--manual',
-    '--retention',
-    'keep-all',
-  ]);
-  for (let run = 1; run <= 4; run++) {
-    if (run === 3) rmSync(path.join(source, 'contract.docx'));
-    writeFileSync(path.join(source, 'notes.txt'), notes(run));
-    await cli(home, ['job', 'run', 'CRM']);
-  }
-  host = await startHost(home);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  removeTempDirs();
+const host = useHost({
+  timeout: 120_000,
+  prepare: async (home) => {
+    source = tempDir('lb-e2e-crm-');
+    writeFileSync(path.join(source, 'contract.docx'), contract);
+    mkdirSync(path.join(source, 'Вложения'));
+    writeFileSync(path.join(source, 'Вложения', 'договор.txt'), 'Договор поставки\n');
+    const repo = tempDir('lb-e2e-repo-');
+    await addJob(home, { name: 'CRM', source, repo, options: ['--manual', '--retention', 'keep-all'] });
+    for (let run = 1; run <= 4; run++) {
+      if (run === 3) rmSync(path.join(source, 'contract.docx'));
+      writeFileSync(path.join(source, 'notes.txt'), notes(run));
+      await runJob(home, 'CRM');
+    }
+  },
 });
 
 async function openRestore(page: Page) {
-  await page.goto(host.url);
-  await goToHash(page, '#/restore');
+  await openApp(page, host, '#/restore');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }
 
@@ -150,7 +132,7 @@ test('"which versions contain this file" finds it and jumps to it', async ({ pag
 });
 
 test('the restore screens in Russian', async ({ page }) => {
-  await page.goto(host.url);
+  await openApp(page, host);
   await useLanguage(page, host, 'ru');
   await goToHash(page, '#/restore');
   await page.getByRole('listbox', { name: 'Версии' }).getByRole('option').nth(2).click();
@@ -178,23 +160,12 @@ test('a folder of 50,000 entries renders and scrolls to its end quickly', async 
   const dir = tempDir('lb-e2e-wide-');
   const wide = await seedWideFolderSnapshot({ path: dir, password: repoPassword, entries: 50_000 });
   await api(host, 'connectRepository', { location: { kind: 'local', path: dir }, password: repoPassword });
-  await page.goto(host.url);
+  await openApp(page, host);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
   const hash = `#/restore?repo=${wide.repositoryId}&snapshot=${wide.snapshotId}&path=${encodeURIComponent(wide.folder)}`;
-  // Timed in the page, frame by frame: from the navigation to the first rows on screen.
-  const renderMs = await page.evaluate(async (target) => {
-    const start = performance.now();
-    window.location.hash = target;
-    await new Promise<void>((resolve) => {
-      const check = () =>
-        document.querySelector('[data-testid="snapshot-entries"] [role="listitem"]')
-          ? resolve()
-          : requestAnimationFrame(check);
-      check();
-    });
-    return performance.now() - start;
-  }, hash);
+  // From the navigation to the first rows on screen.
+  const renderMs = await msUntilShown(page, hash, '[data-testid="snapshot-entries"] [role="listitem"]');
   await expect(page.getByText('Items: 50,000')).toBeVisible();
 
   const scrollMs = await page.evaluate(async () => {
@@ -242,22 +213,17 @@ test('2,000 versions over two years: the calendar marks their days and finds a f
   page,
 }) => {
   test.setTimeout(120_000);
-  const dir = tempDir('lb-e2e-many-');
-  const seeded = await seedRepository({ path: dir, password: repoPassword, snapshots: 2000 });
-  await api(host, 'connectRepository', { location: { kind: 'local', path: dir }, password: repoPassword });
-  await page.goto(host.url);
+  const seeded = await manyVersions();
+  const location = { kind: 'local', path: seeded.path } as const;
+  await api(host, 'connectRepository', { location, password: repoPassword });
+  await openApp(page, host);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
-  const listMs = await page.evaluate(async (repo) => {
-    const start = performance.now();
-    window.location.hash = `#/restore?repo=${repo}`;
-    await new Promise<void>((resolve) => {
-      const check = () =>
-        document.querySelector('[role="listbox"] [role="option"]') ? resolve() : requestAnimationFrame(check);
-      check();
-    });
-    return performance.now() - start;
-  }, seeded.repositoryId);
+  const listMs = await msUntilShown(
+    page,
+    `#/restore?repo=${seeded.repositoryId}`,
+    '[role="listbox"] [role="option"]',
+  );
   await expect(page.getByText('All versions, newest first: 2,000')).toBeVisible();
   expect(await page.getByRole('listbox', { name: 'Versions' }).getByRole('option').count()).toBeLessThan(30);
 

@@ -1,49 +1,30 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHost, type RunningHost } from './headless-host.ts';
-import { api, cli, goToHash, removeTempDirs, shot, tempDir, useLanguage } from './restore-helpers.ts';
+import { addJob, api, goToHash, openApp, runJob, shot, tempDir, useHost, useLanguage } from './fixtures.ts';
 
 /** The settings screen against a real job (made and run once with the CLI on the host's data folder). */
-let host: RunningHost;
 let jobId: string;
 
 test.describe.configure({ mode: 'serial' });
 
+const host = useHost({
+  timeout: 90_000,
+  prepare: async (home) => {
+    const source = tempDir('lb-e2e-src-');
+    writeFileSync(path.join(source, 'crm.csv'), 'id,name\n1,Anna\n');
+    const options = ['--daily', '19:00', '--drill', 'never'];
+    await addJob(home, { name: 'CRM', source, repo: tempDir('lb-e2e-repo-'), options });
+    await runJob(home, 'CRM');
+  },
+});
 test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  const home = tempDir('lb-e2e-settings-');
-  const source = tempDir('lb-e2e-src-');
-  const repo = tempDir('lb-e2e-repo-');
-  writeFileSync(path.join(source, 'crm.csv'), 'id,name\n1,Anna\n');
-  await cli(home, ['--repo', repo, 'init']);
-  await cli(home, [
-    '--repo',
-    repo,
-    'job',
-    'add',
-    '--name',
-    'CRM',
-    '--source',
-    source,
-    '--daily',
-    '19:00',
-    '--drill',
-    'never',
-  ]);
-  await cli(home, ['job', 'run', 'CRM']);
-  host = await startHost(home);
   const [job] = await api(host, 'listJobs');
   jobId = job!.id;
 });
-test.afterAll(async () => {
-  await host?.stop();
-  removeTempDirs();
-});
 
 async function openTab(page: Page, tab: string) {
-  await page.goto(host.url);
-  await goToHash(page, `#/settings?tab=${tab}`);
+  await openApp(page, host, `#/settings?tab=${tab}`);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 }
 

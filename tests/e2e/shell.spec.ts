@@ -1,14 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost } from './headless-host.ts';
+import { openApp, shot, useHost } from './fixtures.ts';
 
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  host = await startHost();
-});
-test.afterAll(async () => {
-  await host?.stop();
-});
+const host = useHost();
 
 const pages = [
   { en: 'Dashboard', ru: 'Обзор' },
@@ -20,14 +13,14 @@ const pages = [
 test('the app shell works in English and Russian, and the language is remembered', async ({ page }) => {
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  await page.goto(host.url);
+  await openApp(page, host);
   await expect(page).not.toHaveURL(/token=/);
 
   const nav = page.getByRole('navigation', { name: 'Main' });
   for (const p of pages) {
     await nav.getByRole('link', { name: p.en }).click();
     await expect(page.getByRole('heading', { level: 1, name: p.en })).toBeVisible();
-    await page.screenshot({ path: `tests/e2e/screenshots/${p.en.toLowerCase()}-en.png` });
+    await shot(page, `${p.en.toLowerCase()}-en`);
   }
   await expect(page.getByText('Server, opened in a browser')).toBeVisible();
 
@@ -37,7 +30,7 @@ test('the app shell works in English and Russian, and the language is remembered
   for (const p of pages) {
     await navRu.getByRole('link', { name: p.ru }).click();
     await expect(page.getByRole('heading', { level: 1, name: p.ru })).toBeVisible();
-    await page.screenshot({ path: `tests/e2e/screenshots/${p.en.toLowerCase()}-ru.png` });
+    await shot(page, `${p.en.toLowerCase()}-ru`);
   }
   await expect(page.getByText('Сервер, открыт в браузере')).toBeVisible();
   await expect(page.getByText('Settings', { exact: true })).toHaveCount(0);
@@ -53,14 +46,14 @@ test('the app shell works in English and Russian, and the language is remembered
 });
 
 test('dark theme applies and is remembered', async ({ page }) => {
-  await page.goto(host.url);
+  await openApp(page, host);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByText('Dark', { exact: true }).click();
   await expect(page.getByRole('radio', { name: 'Dark' })).toBeChecked();
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
-  await page.screenshot({ path: 'tests/e2e/screenshots/settings-dark-en.png' });
+  await shot(page, 'settings-dark-en');
   await page.getByText('Light', { exact: true }).click();
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'light');
 });

@@ -1,103 +1,48 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { runCli } from '../helpers/run-cli.ts';
-import { startHost, type RunningHost } from './headless-host.ts';
+import {
+  addJob,
+  api,
+  manyVersions,
+  openApp,
+  repoPassword,
+  runJob,
+  scrollToTop,
+  shot,
+  tempDir,
+  useHost,
+  useLanguage,
+} from './fixtures.ts';
 
 /**
  * The backups timeline against the real engine: versions made by real backups (CLI `job run`), and a
  * seeded repository of 2,000 snapshots to measure how the timeline copes (figures printed and bounded).
  */
-const secretsEnv = { LIFEBOAT_SECRETS: 'file', LIFEBOAT_SECRETS_PASSPHRASE: 'e2e-timeline-passphrase' };
-const password = 'timeline test password';
-let host: RunningHost;
-let work: string;
-const saved: Record<string, string | undefined> = {};
-
-async function cli(args: string[]) {
-  const result = await runCli(args, {
-    env: { ...secretsEnv, LIFEBOAT_HOME: host.home, LIFEBOAT_PASSWORD: password },
-  });
-  expect(result.code, `lifeboat ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-
-/** An operation called on the host the way the browser does (token as a bearer header). */
-async function call<T>(operation: string, input: unknown): Promise<T> {
-  const url = new URL(host.url);
-  const response = await fetch(`${url.origin}/api/call/${operation}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
-    body: JSON.stringify({ input }),
-  });
-  const result = (await response.json()) as { ok: boolean; value: T; error?: unknown };
-  if (!result.ok) throw new Error(`${operation}: ${JSON.stringify(result.error)}`);
-  return result.value;
-}
-
-test.beforeAll(async () => {
-  for (const [key, value] of Object.entries(secretsEnv)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
-  host = await startHost();
-  work = mkdtempSync(path.join(os.tmpdir(), 'lb-timeline-'));
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
-
-async function useLanguage(page: Page, lang: 'en' | 'ru') {
-  if ((await page.locator('html').getAttribute('lang')) === lang) return;
-  const back = await page.evaluate(() => window.location.hash);
-  await page.evaluate(() => (window.location.hash = '#/settings'));
-  await page.getByRole('combobox').first().selectOption(lang);
-  await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  await page.evaluate((hash) => (window.location.hash = hash), back);
-}
+const host = useHost();
 
 const versionList = (page: Page) => page.getByTestId('version-list');
 const details = (page: Page) => page.getByTestId('version-details');
 
 test('real backups appear as versions, and a version shows what changed', async ({ page }) => {
   test.setTimeout(120_000);
+  const work = tempDir('lb-e2e-timeline-');
   const source = path.join(work, 'crm');
   mkdirSync(source);
   writeFileSync(path.join(source, 'customers.csv'), 'id,name\n1,Acme\n');
   writeFileSync(path.join(source, 'old-price-list.pdf'), 'prices 2025\n');
   const repo = path.join(work, 'repo');
-  await cli(['--repo', repo, 'init']);
-  await cli([
-    '--repo',
-    repo,
-    'job',
-    'add',
-    '--name',
-    'CRM',
-    '--source',
-    source,
-    '--manual',
-    '--retention',
-    'keep-all',
-  ]);
-  await cli(['job', 'run', 'CRM']);
+  await addJob(host.home, { name: 'CRM', source, repo, options: ['--manual', '--retention', 'keep-all'] });
+  await runJob(host.home, 'CRM');
   // Second version: a new file and a changed one.
   writeFileSync(path.join(source, 'invoice-2026-05.pdf'), 'invoice\n'.repeat(100));
   writeFileSync(path.join(source, 'customers.csv'), 'id,name\n1,Acme\n2,Globex\n');
-  await cli(['job', 'run', 'CRM']);
+  await runJob(host.home, 'CRM');
   // Third version: a file deleted.
   rmSync(path.join(source, 'old-price-list.pdf'));
-  await cli(['job', 'run', 'CRM']);
+  await runJob(host.home, 'CRM');
 
-  await page.goto(host.url);
-  await page.evaluate(() => (window.location.hash = '#/backups'));
+  await openApp(page, host, '#/backups');
   await expect(page.getByRole('heading', { level: 1, name: 'Backups' })).toBeVisible();
   await expect(page.getByTestId('version-count')).toHaveText('3 versions');
   const options = versionList(page).getByRole('option');
@@ -140,28 +85,11 @@ test('real backups appear as versions, and a version shows what changed', async 
 
 test('2,000 versions: first render, scrolling and zooming stay quick', async ({ page }) => {
   test.setTimeout(180_000);
-  const repo = path.join(work, 'seeded');
-  const seedStarted = Date.now();
-  // Node runs the seeding helper directly (type stripping), outside Playwright's own loader.
-  const seeded = spawnSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `import { seedRepository } from './tests/helpers/seed-repository.ts';
-       const r = await seedRepository({ path: ${JSON.stringify(repo)}, password: ${JSON.stringify(password)}, snapshots: 2000 });
-       console.log(JSON.stringify({ repositoryId: r.repositoryId, deletedFile: r.deletedFile }));`,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  expect(seeded.status, seeded.stderr).toBe(0);
-  const { repositoryId } = JSON.parse(seeded.stdout.trim().split('\n').pop()!) as { repositoryId: string };
-  console.log(`seeded 2,000 snapshots in ${Date.now() - seedStarted} ms`);
-  await call('connectRepository', { location: { kind: 'local', path: repo }, password });
+  const { path: repo, repositoryId } = await manyVersions();
+  await api(host, 'connectRepository', { location: { kind: 'local', path: repo }, password: repoPassword });
 
-  await page.goto(host.url);
+  await openApp(page, host);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await useLanguage(page, 'en');
 
   // First render: from changing the address to the axis and the list being drawn.
   await page.evaluate((id) => {
@@ -228,14 +156,14 @@ test('2,000 versions: first render, scrolling and zooming stay quick', async ({ 
   expect(await page.getByTestId('time-axis').locator('g[data-count]').count()).toBeLessThanOrEqual(53);
 
   for (const lang of ['en', 'ru'] as const) {
-    await useLanguage(page, lang);
+    await useLanguage(page, host, lang);
     await expect(versionList(page).getByRole('option').first()).toBeVisible();
     await versionList(page).focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowDown');
     await expect(details(page).getByTestId('diff')).toBeVisible();
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `tests/e2e/screenshots/timeline-top-${lang}.png` });
+    await scrollToTop(page);
+    await shot(page, `timeline-top-${lang}`);
     await shoot(page, `timeline-selected-${lang}`);
     // Compare with a version a few weeks older (picked from the list of versions).
     await details(page).getByRole('tab').nth(1).click();
@@ -246,7 +174,7 @@ test('2,000 versions: first render, scrolling and zooming stay quick', async ({ 
     await expect(details(page).getByTestId('diff')).toBeVisible();
     await shoot(page, `timeline-compare-${lang}`, 'version-details');
   }
-  await useLanguage(page, 'en');
+  await useLanguage(page, host, 'en');
 });
 
 /** The axis at the top of the window (under the app's header), the list and the details below it. */
@@ -255,5 +183,5 @@ async function shoot(page: Page, name: string, top: 'time-axis' | 'version-detai
     const card = element.closest('.mantine-Paper-root') ?? element;
     window.scrollTo(0, card.getBoundingClientRect().top + window.scrollY - 68);
   });
-  await page.screenshot({ path: `tests/e2e/screenshots/${name}.png` });
+  await shot(page, name);
 }

@@ -7,8 +7,7 @@ import { dropboxCallbackPath, dropboxLoopbackPorts } from '../../src/engine/auth
 import { DropboxEmulator } from '../emulators/dropbox/server.ts';
 import { DriveEmulator } from '../emulators/gdrive/server.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { startHost, type RunningHost } from './headless-host.ts';
-import { api, shot as fullShot, tempDir, useLanguage } from './restore-helpers.ts';
+import { api, goToHash, openApp, shotWhole as shot, tempDir, useHost, useLanguage } from './fixtures.ts';
 
 /**
  * The setup wizard from a fresh Lifeboat home to a finished first backup, as a shop owner clicks it:
@@ -22,14 +21,6 @@ const strings = (lang: 'en' | 'ru'): Strings =>
 function text(all: Strings, key: string, vars: Record<string, string | number> = {}): string {
   const value = key.split('.').reduce<unknown>((node, part) => (node as Strings)[part], all);
   return String(value).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name]));
-}
-
-/** The whole page, however long the step (a full-page shot stops at the viewport in this layout). */
-async function shot(page: Page, name: string): Promise<void> {
-  const height = await page.evaluate(() => document.querySelector('main')!.scrollHeight + 56);
-  await page.setViewportSize({ width: 1024, height: Math.max(700, height) });
-  await fullShot(page, name);
-  await page.setViewportSize({ width: 1024, height: 700 });
 }
 
 function makeSource(): string {
@@ -149,13 +140,7 @@ async function walkWizard(
 }
 
 test.describe('setup wizard to a local folder', () => {
-  let host: RunningHost;
-  test.beforeEach(async () => {
-    host = await startHost();
-  });
-  test.afterEach(async () => {
-    await host?.stop();
-  });
+  const host = useHost({ per: 'test' }); // each test is a fresh install
 
   for (const lang of ['en', 'ru'] as const) {
     test(`from a fresh install to a finished first backup (${lang}), resuming after a reload`, async ({
@@ -177,9 +162,9 @@ test.describe('setup wizard to a local folder', () => {
         });
       });
       await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-      await page.goto(host.url);
-      if (lang === 'ru') await useLanguage(page, host, 'ru');
-      await page.goto(host.url.replace(/\/\?token=.*$/, '/#/setup'));
+      await openApp(page, host);
+      await useLanguage(page, host, lang);
+      await goToHash(page, '#/setup');
 
       const password = await walkWizard(page, {
         lang,
@@ -274,15 +259,13 @@ const clouds = [
 for (const cloud of clouds) {
   test.describe(`setup wizard to ${cloud.name}`, () => {
     let emulator: { env: Record<string, string>; close: () => Promise<void> };
-    let host: RunningHost;
     test.beforeAll(async () => {
       emulator = await cloud.start();
-      host = await startHost(undefined, emulator.env);
     });
     test.afterAll(async () => {
-      await host?.stop();
       await emulator?.close();
     });
+    const host = useHost({ env: () => emulator.env });
 
     test('signs in through the link on the page and backs up into the cloud folder', async ({
       page,
@@ -290,8 +273,7 @@ for (const cloud of clouds) {
     }) => {
       test.setTimeout(120_000);
       const source = makeSource();
-      await page.goto(host.url);
-      await page.goto(host.url.replace(/\/\?token=.*$/, '/#/setup'));
+      await openApp(page, host, '#/setup');
       const password = await walkWizard(page, {
         lang: 'en',
         source,
@@ -325,13 +307,7 @@ for (const cloud of clouds) {
 }
 
 test.describe('what to protect: databases and CRMs', () => {
-  let host: RunningHost;
-  test.beforeAll(async () => {
-    host = await startHost();
-  });
-  test.afterAll(async () => {
-    await host?.stop();
-  });
+  const host = useHost();
 
   for (const lang of ['en', 'ru'] as const) {
     test(`finds an EspoCRM install and adds its database and folders (${lang})`, async ({ page }) => {
@@ -343,9 +319,9 @@ test.describe('what to protect: databases and CRMs', () => {
         "<?php\nreturn [\n  'database' => ['host' => 'localhost', 'port' => '3306', 'dbname' => 'espocrm', 'user' => 'espo', 'password' => 'db-secret', 'platform' => 'Mysql'],\n];\n",
       );
       const s = strings(lang);
-      await page.goto(host.url);
+      await openApp(page, host);
       await useLanguage(page, host, lang);
-      await page.goto(host.url.replace(/\/\?token=.*$/, '/#/setup'));
+      await goToHash(page, '#/setup');
       await page.getByRole('button', { name: text(s, 'begin') }).click();
       await page.getByRole('button', { name: text(s, 'sources.findCrm') }).click();
       await page.getByLabel(text(s, 'crm.dirLabel')).fill(install);

@@ -112,6 +112,26 @@ describe('main process lifecycle', () => {
     expect(fs.readdirSync(userData)).toContain('settings.json');
   });
 
+  it('gives the Service native pickers: the window can browse for a folder', async () => {
+    const { BrowserWindow, dialog, invokeEvent, ipcMain } = (await launch()).electron;
+    const win = BrowserWindow.instances[0]!;
+    BrowserWindow.focused = win;
+    const info = await ipcMain.invoke(invokeChannel('getAppInfo'), invokeEvent(win.webContents), undefined);
+    expect(info).toMatchObject({
+      ok: true,
+      value: { canChooseFolder: true, canChooseFile: true, homeDir: os.homedir() },
+    });
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/srv/crm'] });
+    const picked = await ipcMain.invoke(invokeChannel('chooseFolder'), invokeEvent(win.webContents), {
+      title: 'Choose',
+    });
+    expect(picked).toEqual({ ok: true, value: { path: '/srv/crm' } });
+    expect(dialog.showOpenDialog).toHaveBeenCalledWith(win, {
+      title: 'Choose',
+      properties: ['openDirectory', 'createDirectory'],
+    });
+  });
+
   it('gives the Service launch at login, which the settings screen can read', async () => {
     const { BrowserWindow, invokeEvent, ipcMain } = (await launch()).electron;
     const win = BrowserWindow.instances[0]!;

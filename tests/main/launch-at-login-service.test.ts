@@ -7,10 +7,10 @@ vi.mock('electron', () => import('../mocks/electron.ts'));
 
 import { app, resetElectronMock } from '../mocks/electron.ts';
 import { dispatch } from '../../src/engine/dispatch.ts';
-import { MemorySecretStore } from '../../src/engine/secrets/secret-store.ts';
-import { Service } from '../../src/engine/service.ts';
-import { MemorySettingsStore } from '../../src/engine/settings/settings-store.ts';
+import type { Service } from '../../src/engine/service.ts';
 import { launchAtLoginControl, type LoginItemContext } from '../../src/main/login-item.ts';
+import { testService } from '../helpers/test-service.ts';
+import { loginContext } from './login-context.ts';
 
 let tmp: string;
 beforeEach(() => {
@@ -20,29 +20,17 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function service(context: LoginItemContext): Service {
-  return new Service({
+  return testService({
     host: 'desktop',
     dataDir: path.join(tmp, 'data'),
-    settings: new MemorySettingsStore(),
-    secrets: async () => new MemorySecretStore(),
-    notifications: { enabled: false },
     launchAtLogin: launchAtLoginControl(() => context),
-  });
+  }).service;
 }
 
 describe('launch at login through the Service (desktop host)', () => {
   it('switches the Linux autostart entry on and off', async () => {
-    const configHome = path.join(tmp, 'config');
-    const svc = service({
-      platform: 'linux',
-      env: { XDG_CONFIG_HOME: configHome },
-      homeDir: path.join(tmp, 'home'),
-      execPath: '/opt/Lifeboat/lifeboat',
-      isPackaged: true,
-      appPath: '/opt/Lifeboat/resources/app.asar',
-      app: app as never,
-    });
-    const entry = path.join(configHome, 'autostart', 'lifeboat.desktop');
+    const svc = service(loginContext(tmp));
+    const entry = path.join(tmp, 'config', 'autostart', 'lifeboat.desktop');
     expect(await dispatch(svc, 'getLaunchAtLogin', undefined)).toEqual({
       ok: true,
       value: { supported: true, enabled: false },
@@ -61,15 +49,14 @@ describe('launch at login through the Service (desktop host)', () => {
   });
 
   it('uses the login item settings on Windows and macOS', async () => {
-    const svc = service({
-      platform: 'win32',
-      env: {},
-      homeDir: tmp,
-      execPath: 'C:\\Program Files\\Lifeboat\\Lifeboat.exe',
-      isPackaged: true,
-      appPath: 'C:\\Program Files\\Lifeboat\\resources\\app.asar',
-      app: app as never,
-    });
+    const svc = service(
+      loginContext(tmp, {
+        platform: 'win32',
+        env: {},
+        execPath: 'C:\\Program Files\\Lifeboat\\Lifeboat.exe',
+        appPath: 'C:\\Program Files\\Lifeboat\\resources\\app.asar',
+      }),
+    );
     await dispatch(svc, 'setLaunchAtLogin', { enabled: true });
     expect(app.setLoginItemSettings).toHaveBeenCalledWith(
       expect.objectContaining({ openAtLogin: true, args: ['--hidden'] }),

@@ -18,6 +18,7 @@ import {
   type LoginItemContext,
 } from '../../src/main/login-item.ts';
 import { startsHidden } from '../../src/main/start-options.ts';
+import { loginContext } from './login-context.ts';
 
 let tmp: string;
 let configHome: string;
@@ -34,18 +35,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function context(over: Partial<LoginItemContext> = {}): LoginItemContext {
-  return {
-    platform: 'linux',
-    env: { XDG_CONFIG_HOME: configHome },
-    homeDir: path.join(tmp, 'home'),
-    execPath: '/opt/Lifeboat/lifeboat',
-    isPackaged: true,
-    appPath: '/opt/Lifeboat/resources/app.asar',
-    app: app as never,
-    ...over,
-  };
-}
+const context = (over: Partial<LoginItemContext> = {}) => loginContext(tmp, over);
 const autostart = () => path.join(configHome, 'autostart', 'lifeboat.desktop');
 
 describe('the Linux autostart entry', () => {

@@ -58,6 +58,11 @@ export class BrowserWindow extends EventEmitter {
   static getAllWindows(): BrowserWindow[] {
     return BrowserWindow.instances.filter((win) => !win.isDestroyed());
   }
+  /** Test helper: the window getFocusedWindow() returns (none by default). */
+  static focused: BrowserWindow | null = null;
+  static getFocusedWindow(): BrowserWindow | null {
+    return BrowserWindow.focused && !BrowserWindow.focused.isDestroyed() ? BrowserWindow.focused : null;
+  }
 
   readonly options: Record<string, unknown>;
   readonly webContents = new MockWebContents();
@@ -233,6 +238,14 @@ export const session = {
 
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
+/** dialog.showOpenDialog([window,] options): cancelled unless a test says otherwise. */
+export const dialog = {
+  showOpenDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({
+    canceled: true,
+    filePaths: [],
+  })),
+};
+
 /** nativeImage as the tray builds it: one bitmap per scale factor. */
 export class MockNativeImage {
   readonly representations: { scaleFactor: number; bytes: number }[] = [];
@@ -380,6 +393,7 @@ export function resetElectronMock(): void {
   app.isPackaged = false;
   app.loginItem = { openAtLogin: false, args: [], wasOpenedAtLogin: false };
   BrowserWindow.instances.length = 0;
+  BrowserWindow.focused = null;
   Tray.instances.length = 0;
   Notification.instances.length = 0;
   activeBlockers.clear();
@@ -393,6 +407,7 @@ export default {
   app,
   BrowserWindow,
   contextBridge,
+  dialog,
   ipcMain,
   ipcRenderer,
   Menu,

@@ -6,7 +6,6 @@ import {
   dayKey,
   filterEntries,
   formatEta,
-  homeFromDataDir,
   chosenAbove,
   includeList,
   isSelected,
@@ -173,21 +172,16 @@ describe('the suggested restore folder', () => {
   const now = new Date(2026, 10, 29, 14, 5);
 
   it('is a new folder in the home folder, named with the date and time', () => {
-    expect(suggestedFolder('Lifeboat restore', now, '/home/anna/.config/Lifeboat')).toBe(
+    expect(suggestedFolder('Lifeboat restore', now, '/home/anna')).toBe(
       '/home/anna/Lifeboat restore 2026-11-29 14.05',
     );
-    expect(suggestedFolder('Lifeboat restore', now, '/Users/anna/Library/Application Support/Lifeboat')).toBe(
+    expect(suggestedFolder('Lifeboat restore', now, '/Users/anna/')).toBe(
       '/Users/anna/Lifeboat restore 2026-11-29 14.05',
     );
-    expect(suggestedFolder('Lifeboat restore', now, 'C:\\Users\\anna\\AppData\\Roaming\\Lifeboat')).toBe(
+    expect(suggestedFolder('Lifeboat restore', now, 'C:\\Users\\anna')).toBe(
       'C:\\Users\\anna\\Lifeboat restore 2026-11-29 14.05',
     );
-  });
-
-  it('falls back to the data folder’s parent for a custom data folder', () => {
-    expect(homeFromDataDir('/srv/lifeboat-data')).toBe('/srv');
-    expect(homeFromDataDir('/data/')).toBe('/');
-    expect(suggestedFolder('Восстановление', now, '/data')).toBe('/Восстановление 2026-11-29 14.05');
+    expect(suggestedFolder('Восстановление', now, '/')).toBe('/Восстановление 2026-11-29 14.05');
   });
 });
 

@@ -16,10 +16,13 @@ import type { JobSummary } from '../../shared/contract.ts';
 import { LifeboatError } from '../../shared/errors.ts';
 import type { Job, JobDraft, JobRun, Retention, Schedule } from '../../shared/jobs.ts';
 import { formatLocation, parseLocation, type RepositoryLocation } from '../../shared/locations.ts';
-import { sourceKey } from '../../shared/sources.ts';
+import { jobSourceOf } from '../../engine/sources/source-service.ts';
+import type { JobSource } from '../../shared/jobs.ts';
+import { needsPassword, sourceKey } from '../../shared/sources.ts';
 import { collect, contextOf, type CommandContext } from '../context.ts';
 import { formatBytes, formatDuration, table } from '../output.ts';
 import { cliSecretStore, readPassword } from '../repo-context.ts';
+import { databasePassword, parseBackupArgs } from './database-args.ts';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -94,7 +97,8 @@ interface AddOptions {
 function alertHours(value: string): number | null {
   if (value === 'off') return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 24 * 365) throw new InvalidArgumentError('a whole number of hours, or "off"');
+  if (!Number.isInteger(n) || n < 1 || n > 24 * 365)
+    throw new InvalidArgumentError('a whole number of hours, or "off"');
   return n;
 }
 
@@ -176,6 +180,32 @@ function locationOf(text: string, account: string | undefined): RepositoryLocati
   return account ? { ...location, account } : location;
 }
 
+/**
+ * `--source` values as job sources, in the order given: folders and files, and databases written as
+ * `lifeboat backup` takes them. Server databases get their password from LIFEBOAT_DB_PASSWORD or
+ * PGPASSWORD, else a hidden prompt; saveJob files it in the keychain (sourcePasswords, by index).
+ */
+async function jobSourcesFrom(
+  values: readonly string[],
+  excludes: string[],
+): Promise<{ sources: JobSource[]; sourcePasswords: Record<string, string> }> {
+  const sources: JobSource[] = [];
+  const sourcePasswords: Record<string, string> = {};
+  for (const value of values) {
+    const { paths, databases } = parseBackupArgs([value]);
+    for (const p of paths) sources.push({ kind: 'folder', path: path.resolve(p), excludes });
+    for (const config of databases) {
+      const source = jobSourceOf(config);
+      if (needsPassword(source) && config.kind !== 'sqlite') {
+        const password = await databasePassword(config.kind, config.url);
+        if (password) sourcePasswords[String(sources.length)] = password;
+      }
+      sources.push(source);
+    }
+  }
+  return { sources, sourcePasswords };
+}
+
 /** One Service per command, with the CLI's choice of secrets store (keychain or --secrets-file). */
 function serviceFor(ctx: CommandContext): Service {
   let store: Promise<SecretStore> | undefined;
@@ -221,7 +251,10 @@ export const when = (iso: string | null | undefined): string => {
 function describeNotifications(job: Job): string {
   const n = job.notifications;
   const on = [n.onFailure && 'failure', n.onWarning && 'warning', n.onSuccess && 'success'].filter(Boolean);
-  const alert = n.noSuccessForHours === null ? 'no overdue alert' : `alert after ${n.noSuccessForHours} h without success`;
+  const alert =
+    n.noSuccessForHours === null
+      ? 'no overdue alert'
+      : `alert after ${n.noSuccessForHours} h without success`;
   return `${n.email.length ? n.email.join(', ') : 'no e-mail'}; on ${on.join(', ') || 'nothing'}; ${alert}`;
 }
 
@@ -296,7 +329,8 @@ export function registerJob(program: Command): void {
     .requiredOption('--name <name>', 'a name people recognise, e.g. "CRM"')
     .requiredOption(
       '--source <path>',
-      'a folder or file to back up (repeatable)',
+      'a folder or file to back up (repeatable), or a database: sqlite:PATH, postgres://USER@HOST:PORT/DB, ' +
+        'mysql://USER@HOST:PORT/DB (password from LIFEBOAT_DB_PASSWORD or PGPASSWORD, else asked)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('-e, --exclude <pattern>', 'exclude a pattern (repeatable)', collect)
@@ -326,9 +360,17 @@ export function registerJob(program: Command): void {
       'also copy every snapshot to this repository (password: LIFEBOAT_COPY_PASSWORD)',
     )
     .option('--paused', 'create it paused')
-    .option('--notify-email <address>', 'e-mail this address about failures and warnings (repeatable; see `lifeboat notify set`)', collect)
+    .option(
+      '--notify-email <address>',
+      'e-mail this address about failures and warnings (repeatable; see `lifeboat notify set`)',
+      collect,
+    )
     .option('--notify-success', 'also notify about successful runs')
-    .option('--alert-after-hours <n>', 'alert when no backup succeeded for n hours (default 48; "off")', alertHours)
+    .option(
+      '--alert-after-hours <n>',
+      'alert when no backup succeeded for n hours (default 48; "off")',
+      alertHours,
+    )
     .option('--drill <period>', 'restore drills: never (default), weekly, monthly or quarterly')
     .option('--drill-files <n>', 'files each restore drill restores and verifies (default 20)', positive)
     .action(async (o: AddOptions, command: Command) =>
@@ -341,13 +383,10 @@ export function registerJob(program: Command): void {
         const retention = retentionFrom(o);
         const pruneEvery = period(o.pruneEvery, '--prune-every');
         const readEvery = period(o.readDataEvery, '--read-data-every');
+        const { sources, sourcePasswords } = await jobSourcesFrom(o.source, o.exclude ?? []);
         const draft: JobDraft = {
           name: o.name,
-          sources: o.source.map((p) => ({
-            kind: 'folder',
-            path: path.resolve(p),
-            excludes: o.exclude ?? [],
-          })),
+          sources,
           destination: { location: locationOf(where, ctx.options.account) },
           schedule: scheduleFrom(o),
           ...(retention ? { retention } : {}),
@@ -366,6 +405,7 @@ export function registerJob(program: Command): void {
           job: draft,
           password,
           ...(copyToPassword ? { copyToPassword } : {}),
+          ...(Object.keys(sourcePasswords).length ? { sourcePasswords } : {}),
         });
         const details = await service.getJob({ id: saved.id });
         ctx.out.result(saved, () => `Created job ${saved.id}.\n${describeJob(saved, details.summary)}`);

@@ -16,9 +16,7 @@
  * Memory: at most `parallel` ranges (≤ 8 MiB each, blob-reader.ts) are in flight, plus one decoded
  * blob per worker; every large buffer is freed as soon as it is written (restore-job.ts).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { LifeboatError } from '../../shared/errors.ts';
 import { fsError } from '../storage/fs-errors.ts';
 import { planRanges } from './blob-reader.ts';
@@ -30,6 +28,7 @@ import type { JobBlob, RestoreJob, RestoreJobResult } from './restore-job.ts';
 import type { PlanItem } from './restore-plan.ts';
 import type { SafeWriter, TempFile } from './safe-writer.ts';
 import { WorkerPool } from './worker-pool.ts';
+import { findWorkerScript } from './worker-url.ts';
 import { fromWireError } from './workers/worker-protocol.ts';
 
 export interface FileToRestore {
@@ -55,15 +54,11 @@ export interface RestoreFilesOptions {
   isFatal: (err: unknown) => boolean;
 }
 
-const workerUrl = new URL('./restore-worker.ts', import.meta.url);
-
 /**
- * False where the worker script is not shipped next to this module (a bundle that does not
- * package worker scripts): restore then decodes in process, slower but the same.
+ * Undefined where the worker script is not shipped (a bundle that does not package it): restore
+ * then decodes in process, slower but the same.
  */
-function workerScriptExists(): boolean {
-  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
-}
+const workerUrl = findWorkerScript(new URL('./restore-worker.ts', import.meta.url));
 
 /** Open temporary files at most; each batch of files is finished before the next starts. */
 const maxOpenFiles = 512;
@@ -90,11 +85,11 @@ export async function restoreFiles(
 ): Promise<void> {
   if (files.length === 0) return;
   const totalBytes = files.reduce((n, f) => n + (f.item.node.size ?? 0), 0);
-  const workers = !workerScriptExists()
+  const workers = !workerUrl
     ? 0
     : (opts.workers ?? (totalBytes >= workersFrom ? Math.min(4, availableParallelism()) : 0));
   const pool =
-    workers > 0
+    workers > 0 && workerUrl
       ? new WorkerPool<RestoreJob, RestoreJobResult>({
           url: workerUrl,
           workerData: { key: repo.key },

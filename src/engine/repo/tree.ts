@@ -179,7 +179,12 @@ const nodeTypes = new Set<string>([
   'fifo',
   'socket',
   'irregular',
-]);
+] satisfies NodeType[]);
+
+/** Whether a stored type is one restic knows (anything else marks a damaged tree). */
+export function isNodeType(type: string): type is NodeType {
+  return nodeTypes.has(type);
+}
 
 /** Parses a tree blob. Structural problems are REPO_CORRUPT; unsafe names are left to the caller. */
 export function decodeTree(plaintext: Uint8Array): Tree {
@@ -198,7 +203,7 @@ function decodeNode(value: unknown): TreeNode {
   const n = value as Record<string, unknown> & Partial<TreeNode>;
   if (typeof n.name !== 'string' || typeof n.type !== 'string')
     throw new LifeboatError('REPO_CORRUPT', 'A tree node lacks name or type.');
-  if (!nodeTypes.has(n.type))
+  if (!isNodeType(n.type))
     throw new LifeboatError('REPO_CORRUPT', `A tree node has unknown type ${JSON.stringify(n.type)}.`);
   const content = n.content;
   if (

@@ -17,7 +17,7 @@ import { cancelledError, fromWireError, toWireError } from './workers/worker-pro
 import type { FromWorker, ToWorker } from './workers/worker-protocol.ts';
 
 export interface WorkerPoolOptions {
-  /** The worker script (e.g. `new URL('./workers/file-worker.ts', import.meta.url)`). */
+  /** The worker script: `workerScript(new URL('./x-worker.ts', import.meta.url))` (worker-url.ts). */
   url: URL;
   /** Given to every worker once at start (structured clone). */
   workerData?: unknown;

@@ -6,7 +6,7 @@
  */
 import { LifeboatError } from '../../shared/errors.ts';
 import { goUnquoteInner } from '../repo/go-quote.ts';
-import { goZeroTime, type NodeType } from '../repo/tree.ts';
+import { goZeroTime, isNodeType, type NodeType } from '../repo/tree.ts';
 
 export interface BrowseNode {
   name: string;
@@ -21,17 +21,6 @@ export interface BrowseNode {
 export interface BrowseTree {
   nodes: BrowseNode[];
 }
-
-const nodeTypes = new Set<string>([
-  'file',
-  'dir',
-  'symlink',
-  'dev',
-  'chardev',
-  'fifo',
-  'socket',
-  'irregular',
-]);
 
 function corrupt(what: string): LifeboatError {
   return new LifeboatError('REPO_CORRUPT', `A folder listing in the repository is damaged (${what}).`, {
@@ -54,11 +43,11 @@ export function decodeBrowseTree(raw: Buffer): BrowseTree {
     if (typeof n !== 'object' || n === null || typeof n.name !== 'string' || typeof n.type !== 'string') {
       throw corrupt('an entry lacks name or type');
     }
-    if (!nodeTypes.has(n.type)) throw corrupt(`unknown type ${JSON.stringify(n.type)}`);
+    if (!isNodeType(n.type)) throw corrupt(`unknown type ${JSON.stringify(n.type)}`);
     const node: BrowseNode = {
       // Names are stored Go-quoted; only names with escapes need unquoting.
       name: n.name.includes('\\') ? goUnquoteInner(n.name) : n.name,
-      type: n.type as NodeType,
+      type: n.type,
       size: n.type === 'file' && typeof n.size === 'number' ? n.size : 0,
       mtime: typeof n.mtime === 'string' ? n.mtime : goZeroTime,
     };

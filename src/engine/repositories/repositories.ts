@@ -19,6 +19,7 @@ import type {
   TreeEntry,
 } from '../../shared/repositories.ts';
 import { Repository } from '../repo/repository.ts';
+import type { SnapshotWithId } from '../repo/snapshot.ts';
 import { secretAccounts } from '../secrets/secret-store.ts';
 import type { RepositoriesDeps } from './deps.ts';
 import { checkDestination } from './destination-check.ts';
@@ -29,7 +30,7 @@ import type { OpenRepository } from './open-repository.ts';
 import { RepositoryPool } from './repository-pool.ts';
 import { repositorySpace } from './repository-space.ts';
 import { previewRestore } from './restore-preview.ts';
-import { RestoreSessions } from './restore-session.ts';
+import { RestoreSessions, sharedLock } from './restore-session.ts';
 import { SetupDraftStore } from './setup-draft.ts';
 import { diffSnapshots } from './snapshot-diff.ts';
 import { listSnapshotDir } from './snapshot-dir.ts';
@@ -168,6 +169,27 @@ export class Repositories {
 
   cancelRestore(): boolean {
     return this.#restores.cancel();
+  }
+
+  /**
+   * Runs `fn` on one snapshot of a known repository, opened from the pool, with its index held and a
+   * shared lock (a prune elsewhere waits): for restores done outside this module (database copies).
+   */
+  async withSnapshot<T>(
+    repositoryId: string,
+    snapshotId: string,
+    fn: (repo: Repository, snapshot: SnapshotWithId, info: RepositoryInfo) => Promise<T>,
+  ): Promise<T> {
+    const open = await this.#open(repositoryId);
+    return open.use(async () => {
+      const snapshot = await open.snapshot(snapshotId);
+      const lock = await sharedLock(open);
+      try {
+        return await fn(open.repo, snapshot, open.info);
+      } finally {
+        await lock?.release().catch(() => undefined);
+      }
+    });
   }
 
   /** The app is closing: a restore in progress stops (its temporary files are removed). */

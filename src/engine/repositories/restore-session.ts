@@ -135,7 +135,7 @@ function isDirMetadataProblem(dirs: ReadonlySet<string>, path: string, code: str
 }
 
 /** Non-exclusive, like restic's restore: a prune elsewhere waits instead of removing packs under us. */
-async function sharedLock(open: OpenRepository): Promise<RepoLock | undefined> {
+export async function sharedLock(open: OpenRepository): Promise<RepoLock | undefined> {
   try {
     return await lockRepository(open.repo, { exclusive: false, settleMs: 0 });
   } catch (err) {

@@ -55,6 +55,22 @@ export async function snapshotFolderFiles(
   return files;
 }
 
+/** The files of a snapshot folder as a source's restore reads them (by their entry paths). */
+export function snapshotRestoreInput(
+  files: ReadonlyMap<string, TreeNode>,
+  repo: Repository,
+  signal?: AbortSignal,
+): RestoreInput {
+  return {
+    paths: [...files.keys()],
+    open: async (path) => {
+      const node = files.get(path);
+      if (!node) throw new LifeboatError('NOT_FOUND', `${path} is not in the snapshot.`);
+      return snapshotFileStream(repo, node, signal);
+    },
+  };
+}
+
 export interface DatabaseRestoreRequest {
   /** The snapshot path of the copy: '/postgres/crm' or '/postgres/crm.sql' (also '/mysql/…'). */
   include: string;
@@ -117,14 +133,7 @@ export async function restoreDatabaseFromSnapshot(
     ...(request.password !== undefined ? { password: request.password } : {}),
     ...(request.env ? { env: request.env } : {}),
   });
-  const input: RestoreInput = {
-    paths: [...files.keys()],
-    open: async (path) => {
-      const node = files.get(path);
-      if (!node) throw new LifeboatError('NOT_FOUND', `${path} is not in the snapshot.`);
-      return snapshotFileStream(repo, node, request.signal);
-    },
-  };
+  const input = snapshotRestoreInput(files, repo, request.signal);
   const options: RestoreOptions = {
     target,
     ...(request.overwrite ? { overwrite: { confirmed: true } } : {}),

@@ -108,6 +108,17 @@ export interface Source {
   entries(signal: AbortSignal): AsyncIterable<SourceEntry>;
   /** Puts a backup of this source back: into a new database/file unless overwrite is confirmed. */
   restore(input: RestoreInput, options?: RestoreOptions): Promise<RestoreResult>;
+  /**
+   * Counts the tables and their rows of a restored copy (a database name on this source's server,
+   * or a SQLite file path), for the restore report. Exact counts: a full read of every table.
+   */
+  census(target: string, signal?: AbortSignal): Promise<Census>;
+}
+
+export interface Census {
+  tables: number;
+  /** null when a table could not be counted. */
+  rows: number | null;
 }
 
 /** Safe file-name part for a database name: letters (any script), digits, '.', '_' and '-' survive. */

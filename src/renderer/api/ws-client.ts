@@ -1,3 +1,4 @@
+import { maxRequestBytes } from '../../shared/contract.ts';
 import type { EventName, EventPayload, OperationName, OperationOutput } from '../../shared/contract.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { ClientError, type CallArgs, type ConnectionState, type LifeboatClient } from './client.ts';
@@ -81,6 +82,15 @@ export class WsClient implements LifeboatClient {
       return Promise.reject(new ClientError({ code: 'CANCELLED', message: 'The client was closed.' }));
     const id = this.#nextId++;
     const frame = JSON.stringify({ id, op: name, input: args[0] });
+    // The host would refuse it (REQUEST_TOO_LARGE); say so here rather than send megabytes for nothing.
+    if (frame.length * 3 > maxRequestBytes && new TextEncoder().encode(frame).length > maxRequestBytes) {
+      return Promise.reject(
+        new ClientError({
+          code: 'REQUEST_TOO_LARGE',
+          message: 'The request is too large to send to Lifeboat.',
+        }),
+      );
+    }
     return new Promise<OperationOutput<N>>((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as (value: unknown) => void, reject };
       if (this.#isOpen) this.#send(id, frame, waiter);

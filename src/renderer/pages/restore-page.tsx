@@ -4,6 +4,7 @@ import { useIsMutating } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatLocation } from '../../shared/locations.ts';
+import { isDatabaseDumpPath } from '../../shared/sources.ts';
 import type { FileMatch, RepositoryInfo, RestoreRequest, SnapshotInfo } from '../../shared/repositories.ts';
 import { EmptyPanel } from '../components/empty-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
@@ -13,7 +14,15 @@ import { SectionCard } from '../components/section-card.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { hrefFor } from '../router/hash-router.ts';
 import { FindPanel } from '../restore/find-panel.tsx';
-import { restoreKeys, useRepositories, useRestore, useSnapshots } from '../restore/queries.ts';
+import { DatabaseRestoreForm } from '../restore/database-restore-form.tsx';
+import { DatabaseRestoreProgress, DatabaseRestoreReportView } from '../restore/database-restore-result.tsx';
+import {
+  restoreKeys,
+  useRepositories,
+  useRestore,
+  useRestoreDatabase,
+  useSnapshots,
+} from '../restore/queries.ts';
 import { backupVersions, includeList, parentPath } from '../restore/restore-model.ts';
 import { RestoreProgress } from '../restore/restore-progress.tsx';
 import { RestoreReportView } from '../restore/restore-report.tsx';
@@ -107,7 +116,11 @@ function VersionAndFiles({ repositoryId, snapshots }: { repositoryId: string; sn
   const [filter, setFilter] = useState('');
   const [mode, setMode] = useState<'browse' | 'find'>('browse');
   const restore = useRestore();
+  const restoreDatabase = useRestoreDatabase();
   const include = useMemo(() => includeList(selected), [selected]);
+  // One database copy ticked: it can also go straight into a database (the usual wish).
+  const dumpPath = include.length === 1 && isDatabaseDumpPath(include[0]!) ? include[0]! : null;
+  const [how, setHow] = useState<'database' | 'files'>('database');
 
   const pickVersion = (s: SnapshotInfo) => go({ repo: repositoryId, snapshot: s.id, path: '/' });
   const jump = (match: FileMatch) => {
@@ -121,6 +134,14 @@ function VersionAndFiles({ repositoryId, snapshots }: { repositoryId: string; sn
   };
   const start = (request: RestoreRequest) => restore.mutate(request);
 
+  if (restoreDatabase.isPending) {
+    const { target } = restoreDatabase.variables;
+    const name = target.kind === 'file' ? target.path : (target.database ?? '');
+    return <DatabaseRestoreProgress name={name} />;
+  }
+  if (restoreDatabase.isSuccess) {
+    return <DatabaseRestoreReportView report={restoreDatabase.data} onDone={() => restoreDatabase.reset()} />;
+  }
   if (restore.isPending) return <RestoreProgress />;
   if (restore.isSuccess) {
     return (
@@ -179,13 +200,40 @@ function VersionAndFiles({ repositoryId, snapshots }: { repositoryId: string; sn
       {snapshot && (
         <SectionCard title={t('restore.steps.target')}>
           <Stack gap="md">
-            {restore.isError && <ErrorAlert error={restore.error} title={t('restore.failed')} />}
-            <RestoreTargetForm
-              key={snapshot.id}
-              base={{ repositoryId, snapshotId: snapshot.id, include }}
-              versionLabel={format.dateTime(snapshot.time)}
-              onStart={start}
-            />
+            {dumpPath && (
+              <SegmentedControl
+                w="fit-content"
+                value={how}
+                onChange={(value) => setHow(value as 'database' | 'files')}
+                aria-label={t('restore.database.how')}
+                data={[
+                  { value: 'database', label: t('restore.database.intoDatabase') },
+                  { value: 'files', label: t('restore.database.asFile') },
+                ]}
+              />
+            )}
+            {dumpPath && how === 'database' ? (
+              <DatabaseRestoreForm
+                key={`${snapshot.id}:${dumpPath}`}
+                repositoryId={repositoryId}
+                snapshotId={snapshot.id}
+                path={dumpPath}
+                versionLabel={format.dateTime(snapshot.time)}
+                onStart={(request) => restoreDatabase.mutate(request)}
+                error={restoreDatabase.error}
+                last={restoreDatabase.variables}
+              />
+            ) : (
+              <>
+                {restore.isError && <ErrorAlert error={restore.error} title={t('restore.failed')} />}
+                <RestoreTargetForm
+                  key={snapshot.id}
+                  base={{ repositoryId, snapshotId: snapshot.id, include }}
+                  versionLabel={format.dateTime(snapshot.time)}
+                  onStart={start}
+                />
+              </>
+            )}
             {selected.size > 0 && (
               <Group>
                 <Button

@@ -1,5 +1,6 @@
 /** The restore screen's data: repositories, versions, folder listings, search, preview and restore. */
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import type { OperationInput } from '../../shared/contract.ts';
 import type { RestoreRequest } from '../../shared/repositories.ts';
 import { useClient } from '../api/client-context.tsx';
 
@@ -14,6 +15,14 @@ export const restoreKeys = {
   ],
   find: (repositoryId: string, query: string) => ['findInSnapshots', repositoryId, query],
   restore: ['restoreSnapshot'],
+  /** Under `restore`, so "a restore is running" covers database copies too. */
+  restoreDatabase: ['restoreSnapshot', 'database'],
+  databaseDump: (repositoryId: string, snapshotId: string, path: string) => [
+    'previewDatabaseRestore',
+    repositoryId,
+    snapshotId,
+    path,
+  ],
 } as const;
 
 export function useRepositories() {
@@ -73,4 +82,23 @@ export function useRestore() {
 export function useCancelRestore() {
   const client = useClient();
   return useMutation({ mutationFn: () => client.call('cancelRestore') });
+}
+
+/** Where a database copy came from and a new name for it (prefills the database restore form). */
+export function useDatabaseDump(repositoryId: string, snapshotId: string, path: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: restoreKeys.databaseDump(repositoryId, snapshotId, path),
+    queryFn: () => client.call('previewDatabaseRestore', { repositoryId, snapshotId, path }),
+    // The suggested name carries the time: keep it while the form is open.
+    staleTime: Infinity,
+  });
+}
+
+export function useRestoreDatabase() {
+  const client = useClient();
+  return useMutation({
+    mutationKey: restoreKeys.restoreDatabase,
+    mutationFn: (request: OperationInput<'restoreDatabase'>) => client.call('restoreDatabase', request),
+  });
 }

@@ -161,25 +161,10 @@ export function versionsNewestFirst(snapshots: SnapshotInfo[], day: string | nul
 }
 
 /**
- * The user's home folder, read off the data folder's usual places (`~/.config/Lifeboat`,
- * `~/Library/Application Support/Lifeboat`, `%APPDATA%\\Lifeboat`); otherwise the data folder's parent.
- */
-export function homeFromDataDir(dataDir: string): string {
-  const known = /^(.*?)[\\/](?:\.config|Library[\\/]Application Support|AppData[\\/]Roaming)(?:[\\/]|$)/.exec(
-    dataDir,
-  );
-  if (known?.[1]) return known[1];
-  const trimmed = dataDir.replace(/[\\/]+$/, '');
-  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
-  return cut > 0 ? trimmed.slice(0, cut) : trimmed.slice(0, cut + 1) || '/';
-}
-
-/**
  * A new folder in the home folder: `/home/anna/Lifeboat restore 2026-11-29 14.05` (the engine needs a
  * full path; the time keeps a second restore on the same day out of the first one's folder).
  */
-export function suggestedFolder(folderName: string, now: Date, dataDir: string): string {
-  const home = homeFromDataDir(dataDir);
+export function suggestedFolder(folderName: string, now: Date, home: string): string {
   const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/';
   const time = `${String(now.getHours()).padStart(2, '0')}.${String(now.getMinutes()).padStart(2, '0')}`;
   return `${home.replace(/[\\/]+$/, '')}${sep}${folderName} ${dayKey(now)} ${time}`;

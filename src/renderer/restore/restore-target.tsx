@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RestorePreview, RestoreRequest, RestoreTarget } from '../../shared/repositories.ts';
 import { useAppInfo } from '../api/queries.ts';
+import { BrowseButton, besideInput } from '../components/browse-button.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { usePreviewRestore } from './queries.ts';
@@ -40,7 +41,7 @@ export function RestoreTargetForm({ base, versionLabel, onStart }: RestoreTarget
   const [typed, setTyped] = useState<string | null>(null);
   const [now] = useState(() => new Date());
   const suggestion = appInfo.data
-    ? suggestedFolder(t('restore.target.folderName'), now, appInfo.data.dataDir)
+    ? suggestedFolder(t('restore.target.folderName'), now, appInfo.data.homeDir)
     : '';
   const folder = typed ?? suggestion;
   const preview = usePreviewRestore();
@@ -83,6 +84,13 @@ export function RestoreTargetForm({ base, versionLabel, onStart }: RestoreTarget
               value={folder}
               onChange={(event) => setTyped(event.currentTarget.value)}
               error={folder.trim() ? undefined : t('restore.target.folderMissing')}
+              inputContainer={besideInput(
+                <BrowseButton
+                  label={t('restore.target.folderPath')}
+                  defaultPath={appInfo.data?.homeDir}
+                  onPick={setTyped}
+                />,
+              )}
             />
           )}
           <Radio

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CloudAccountInfo } from '../../shared/contract.ts';
@@ -6,6 +6,7 @@ import { formatLocation, type CloudProviderName } from '../../shared/locations.t
 import type { RepositoryInfo } from '../../shared/repositories.ts';
 import { useEvent } from '../api/client-context.tsx';
 import { useJobs } from '../api/queries.ts';
+import { ConfirmModal } from '../components/confirm-modal.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { QueryContent } from '../components/query-content.tsx';
 import { useFormat } from '../i18n/format.ts';
@@ -133,29 +134,16 @@ function SignOutConfirm({ account, onClose }: { account: CloudAccountInfo; onClo
   const signOut = useSignOut();
   const name = account.email ?? account.displayName ?? account.accountId;
   return (
-    <Modal opened onClose={onClose} centered title={t('settings.destinations.disconnectTitle', { name })}>
-      <Stack gap="md">
-        <Text size="sm">{t('settings.destinations.disconnectText')}</Text>
-        {signOut.isError && <ErrorAlert error={signOut.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('settings.cancel')}
-          </Button>
-          <Button
-            color="red"
-            loading={signOut.isPending}
-            onClick={() =>
-              signOut.mutate(
-                { provider: account.provider, accountId: account.accountId },
-                { onSuccess: onClose },
-              )
-            }
-          >
-            {t('settings.destinations.disconnect')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      title={t('settings.destinations.disconnectTitle', { name })}
+      text={t('settings.destinations.disconnectText')}
+      confirmLabel={t('settings.destinations.disconnect')}
+      action={signOut}
+      onConfirm={() =>
+        signOut.mutate({ provider: account.provider, accountId: account.accountId }, { onSuccess: onClose })
+      }
+      onClose={onClose}
+    />
   );
 }
 
@@ -221,25 +209,13 @@ function ForgetConfirm({ repo, onClose }: { repo: RepositoryInfo; onClose: () =>
   const { t } = useTranslation();
   const forget = useDisconnectRepository();
   return (
-    <Modal opened onClose={onClose} centered title={t('settings.destinations.forgetTitle')}>
-      <Stack gap="md">
-        <Text size="sm">
-          {t('settings.destinations.forgetText', { where: formatLocation(repo.location) })}
-        </Text>
-        {forget.isError && <ErrorAlert error={forget.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('settings.cancel')}
-          </Button>
-          <Button
-            color="red"
-            loading={forget.isPending}
-            onClick={() => forget.mutate(repo.repositoryId, { onSuccess: onClose })}
-          >
-            {t('settings.destinations.forget')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      title={t('settings.destinations.forgetTitle')}
+      text={t('settings.destinations.forgetText', { where: formatLocation(repo.location) })}
+      confirmLabel={t('settings.destinations.forget')}
+      action={forget}
+      onConfirm={() => forget.mutate(repo.repositoryId, { onSuccess: onClose })}
+      onClose={onClose}
+    />
   );
 }

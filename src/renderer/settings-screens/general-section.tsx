@@ -1,10 +1,11 @@
-import { Code, DataList, Input, NativeSelect, SegmentedControl, Stack, Switch, Text } from '@mantine/core';
+import { Code, Input, NativeSelect, SegmentedControl, Stack, Switch, Text } from '@mantine/core';
 import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, Settings } from '../../shared/contract.ts';
 import { ClientError } from '../api/client.ts';
 import { useSettings, useUpdateSettings } from '../api/queries.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { LabelledValues } from '../components/labelled-values.tsx';
 import { QueryContent } from '../components/query-content.tsx';
 import { languageNames, type Language } from '../i18n/index.ts';
 import { useLaunchAtLogin, useSetLaunchAtLogin } from './queries.ts';
@@ -93,14 +94,7 @@ export function AboutList({ info }: { info: AppInfo }) {
   ];
   return (
     <Stack gap="xs">
-      <DataList labelWidth={180}>
-        {rows.map(([label, value]) => (
-          <DataList.Item key={label}>
-            <DataList.ItemLabel>{label}</DataList.ItemLabel>
-            <DataList.ItemValue>{value}</DataList.ItemValue>
-          </DataList.Item>
-        ))}
-      </DataList>
+      <LabelledValues rows={rows} labelWidth={180} />
       <Text size="xs" c="dimmed">
         {t('settings.dataDirHint')}
       </Text>

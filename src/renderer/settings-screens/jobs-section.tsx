@@ -1,9 +1,10 @@
-import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { IconPencil, IconPlayerPause, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobSummary } from '../../shared/contract.ts';
 import { useJobs } from '../api/queries.ts';
+import { ConfirmModal } from '../components/confirm-modal.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { QueryContent } from '../components/query-content.tsx';
 import { hrefFor } from '../router/hash-router.ts';
@@ -112,23 +113,13 @@ function DeleteJobConfirm({ job, onClose }: { job: JobSummary; onClose: () => vo
   const { t } = useTranslation();
   const remove = useDeleteJob();
   return (
-    <Modal opened onClose={onClose} title={t('settings.jobs.deleteTitle', { name: job.name })} centered>
-      <Stack gap="md">
-        <Text size="sm">{t('settings.jobs.deleteText')}</Text>
-        {remove.isError && <ErrorAlert error={remove.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('settings.cancel')}
-          </Button>
-          <Button
-            color="red"
-            loading={remove.isPending}
-            onClick={() => remove.mutate(job.id, { onSuccess: onClose })}
-          >
-            {t('settings.jobs.deleteConfirm')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      title={t('settings.jobs.deleteTitle', { name: job.name })}
+      text={t('settings.jobs.deleteText')}
+      confirmLabel={t('settings.jobs.deleteConfirm')}
+      action={remove}
+      onConfirm={() => remove.mutate(job.id, { onSuccess: onClose })}
+      onClose={onClose}
+    />
   );
 }

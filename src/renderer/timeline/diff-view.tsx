@@ -1,10 +1,9 @@
 import { Badge, Box, Group, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconMinus, IconPencil, IconPlus } from '@tabler/icons-react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SnapshotChange } from '../../shared/repositories.ts';
 import { QueryContent } from '../components/query-content.tsx';
+import { useVirtualRows } from '../components/use-virtual-rows.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useDiff } from './queries.ts';
 import { shortPath } from './versions.ts';
@@ -68,15 +67,7 @@ const rowHeight = 30;
 function ChangeList({ changes, roots }: { changes: SnapshotChange[]; roots: string[] }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer re-renders the list itself; nothing here relies on memoizing it.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: changes.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 10,
-  });
+  const { scrollRef, virtualizer, rowStyle } = useVirtualRows(changes.length, rowHeight, 10);
   const height = Math.min(changes.length * rowHeight, 240);
   return (
     <Box
@@ -105,12 +96,7 @@ function ChangeList({ changes, roots }: { changes: SnapshotChange[]; roots: stri
               wrap="nowrap"
               px="xs"
               style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                width: '100%',
-                height: rowHeight,
-                transform: `translateY(${item.start}px)`,
+                ...rowStyle(item),
               }}
             >
               <ThemeIcon

@@ -1,4 +1,4 @@
-import { Button, Grid, Group, Select, Stack, Text } from '@mantine/core';
+import { Button, Grid, Group, Select, Stack, Text, type SelectProps } from '@mantine/core';
 import { IconArchive } from '@tabler/icons-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -110,38 +110,29 @@ function TimelineView({ repositoryId, versions, jobNames, initialJob }: Timeline
     <Stack gap="md">
       <Group gap="sm" align="flex-end">
         {(jobOptions.length > 1 || filter.jobId !== null) && (
-          <Select
+          <FilterSelect
             label={t('backups.filters.job')}
-            placeholder={t('backups.filters.all')}
             data={jobOptions}
             value={filter.jobId}
             onChange={(jobId) => setFilter((f) => ({ ...f, jobId }))}
-            clearable
-            clearButtonProps={{ 'aria-label': t('backups.filters.clear') }}
             w={200}
           />
         )}
         {choices.tags.length > 0 && (
-          <Select
+          <FilterSelect
             label={t('backups.filters.tag')}
-            placeholder={t('backups.filters.all')}
             data={choices.tags}
             value={filter.tag}
             onChange={(tag) => setFilter((f) => ({ ...f, tag }))}
-            clearable
-            clearButtonProps={{ 'aria-label': t('backups.filters.clear') }}
             w={160}
           />
         )}
         {choices.hosts.length > 1 && (
-          <Select
+          <FilterSelect
             label={t('backups.filters.host')}
-            placeholder={t('backups.filters.all')}
             data={choices.hosts}
             value={filter.host}
             onChange={(host) => setFilter((f) => ({ ...f, host }))}
-            clearable
-            clearButtonProps={{ 'aria-label': t('backups.filters.clear') }}
             w={180}
           />
         )}
@@ -198,5 +189,18 @@ function TimelineView({ repositoryId, versions, jobNames, initialJob }: Timeline
         </>
       )}
     </Stack>
+  );
+}
+
+/** One of the filters: "All" while nothing is chosen, and a button to clear it. */
+function FilterSelect(props: Pick<SelectProps, 'label' | 'data' | 'value' | 'onChange' | 'w'>) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      placeholder={t('backups.filters.all')}
+      clearable
+      clearButtonProps={{ 'aria-label': t('backups.filters.clear') }}
+      {...props}
+    />
   );
 }

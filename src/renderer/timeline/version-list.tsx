@@ -1,7 +1,7 @@
 import { Box, Group, Text, UnstyledButton } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useVirtualRows } from '../components/use-virtual-rows.ts';
 import { useTimelineFormat } from './timeline-format.ts';
 import { statusVar } from './status-look.ts';
 import type { Version } from './versions.ts';
@@ -31,15 +31,7 @@ function sameMinuteAsNeighbour(versions: Version[], index: number): boolean {
 export function VersionList({ versions, selectedId, onSelect, jobName, height }: VersionListProps) {
   const { t } = useTranslation();
   const format = useTimelineFormat();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer re-renders the list itself; nothing here relies on memoizing it.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: versions.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-  });
+  const { scrollRef, virtualizer, rowStyle } = useVirtualRows(versions.length, rowHeight, 8);
   const selectedIndex = versions.findIndex((v) => v.snapshot.id === selectedId);
 
   useEffect(() => {
@@ -92,12 +84,7 @@ export function VersionList({ versions, selectedId, onSelect, jobName, height }:
               onClick={() => onSelect(v)}
               px="sm"
               style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                width: '100%',
-                height: rowHeight,
-                transform: `translateY(${item.start}px)`,
+                ...rowStyle(item),
                 borderBottom: '1px solid var(--mantine-color-default-border)',
                 background: selected ? 'var(--mantine-primary-color-light)' : undefined,
                 borderLeft: `4px solid ${statusVar(v.status)}`,

@@ -1,6 +1,7 @@
 import { SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useCallback, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BrowseButton, besideInput } from '../components/browse-button.tsx';
 import { CloudSignIn } from './cloud-sign-in.tsx';
 import { destinationKinds, type DestinationChoice, type DestinationKind } from './wizard-data.ts';
 
@@ -51,6 +52,13 @@ export function LocationFields({
           onChange={(event) => onChange({ ...value, path: event.currentTarget.value })}
           spellCheck={false}
           autoComplete="off"
+          inputContainer={besideInput(
+            <BrowseButton
+              label={t('wizard.destination.pathLabel')}
+              defaultPath={value.path}
+              onPick={(path) => onChange({ ...value, path })}
+            />,
+          )}
         />
       ) : (
         <>

@@ -25,9 +25,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobRun } from '../../../src/shared/jobs.ts';
-import { Service } from '../../../src/engine/service.ts';
-import { MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
-import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
 import { backup } from '../../../src/engine/repo/backup/archiver.ts';
 import { checkRepository } from '../../../src/engine/repo/check.ts';
 import { dateToNs, formatGoTime } from '../../../src/engine/repo/go-time.ts';
@@ -37,6 +34,7 @@ import { jobTag } from '../../../src/engine/jobs/runner.ts';
 import { retentionPresets } from '../../../src/engine/jobs/retention.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
 import { hasRestic, resticOk, resticPath } from '../../helpers/restic.ts';
+import { testService } from '../../helpers/test-service.ts';
 
 const password = 'retention year password';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-retention-year-'));
@@ -145,14 +143,9 @@ describe('retention across a simulated year of daily runs (standard preset)', ()
       await Repository.init(new LocalBackend(repoDir), password, { kdf: fastKdf });
 
       let clock = slotOf(seededDays) - hour;
-      const secrets = new MemorySecretStore();
       const finished: JobRun[] = [];
-      const service = new Service({
-        host: 'cli',
+      const { service } = testService({
         dataDir,
-        settings: new MemorySettingsStore(),
-        secrets: async () => secrets,
-        notifications: { enabled: false },
         runHooks: [{ onRunFinished: (run) => void finished.push(run) }],
         jobs: {
           now: () => new Date(clock),

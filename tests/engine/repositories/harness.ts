@@ -6,9 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dispatch } from '../../../src/engine/dispatch.ts';
-import { MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
-import { Service, type ServiceOptions } from '../../../src/engine/service.ts';
-import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
+import type { MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
+import type { Service, ServiceOptions } from '../../../src/engine/service.ts';
 import type {
   OperationInput,
   OperationName,
@@ -16,6 +15,7 @@ import type {
   ProgressEvent,
 } from '../../../src/shared/contract.ts';
 import type { ErrorInfo } from '../../../src/shared/errors.ts';
+import { testService } from '../../helpers/test-service.ts';
 
 export interface Harness {
   service: Service;
@@ -32,16 +32,7 @@ export function tempDir(prefix: string): string {
 }
 
 export function harness(overrides: Partial<ServiceOptions> = {}): Harness {
-  const dataDir = tempDir('data');
-  const secrets = new MemorySecretStore();
-  const service = new Service({
-    host: 'cli',
-    dataDir,
-    settings: new MemorySettingsStore(),
-    secrets: async () => secrets,
-    notifications: { enabled: false },
-    ...overrides,
-  });
+  const { service, secrets, dataDir } = testService({ dataDir: tempDir('data'), ...overrides });
   const progress: ProgressEvent[] = [];
   service.on('progress', (p) => progress.push(p));
   return {

@@ -4,7 +4,6 @@
  * load restores balanced; restic dumps the same bytes; wrong password and unreachable server are
  * typed errors that store nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,43 +11,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from '../../../src/engine/repo/backup/archiver.ts';
 import { Repository } from '../../../src/engine/repo/repository.ts';
 import { MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
+import { createDatabaseSource } from '../../../src/engine/sources/index.ts';
 import { SourceService } from '../../../src/engine/sources/source-service.ts';
 import { streamSourceOf } from '../../../src/engine/sources/job-sources.ts';
-import {
-  restoreDatabaseFromSnapshot,
-  snapshotFileStream,
-  snapshotFolderFiles,
-} from '../../../src/engine/sources/snapshot-restore.ts';
-import { readAll } from '../../../src/engine/sources/tools/run-tool.ts';
+import { restoreDatabaseFromSnapshot } from '../../../src/engine/sources/snapshot-restore.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
-import { LifeboatError } from '../../../src/shared/errors.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
-import { freePort, hasMariaDb, startMariaDb } from '../../helpers/db-servers.ts';
+import { freePort, hasMariaDb } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
-import { hasRestic, resticPath } from '../../helpers/restic.ts';
-import {
-  accounts,
-  crmChangesSql,
-  crmSchemaSql,
-  startBalance,
-  startWriter,
-  tableState,
-  totalMoney,
-  waitUntil,
-} from './crm-fixture.ts';
+import { hasRestic } from '../../helpers/restic.ts';
+import { expectDumpUnderLoadBalanced, expectResticDumpsOurBytes } from './backup-checks.ts';
+import { crmChangesSql, crmTables, errorOf, startCrmServer, tableState } from './crm-fixture.ts';
 
 const repoPassword = 'mysql backup test';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-my-backup-'));
-
-async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LifeboatError) return err;
-    throw err;
-  }
-  throw new Error('expected a LifeboatError');
-}
 
 describe.skipIf(!hasMariaDb)('MySQL/MariaDB sources in backups (real MariaDB server)', () => {
   let db: DbServer;
@@ -59,11 +35,7 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB sources in backups (real MariaDB ser
     streamSourceOf({ kind: 'mysql', url: url(database) }, { password });
 
   beforeAll(async () => {
-    db = await startMariaDb();
-    for (const name of ['crm', 'busy']) {
-      await db.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`);
-      await db.query(crmSchemaSql('mariadb'), name);
-    }
+    db = await startCrmServer('mariadb', ['crm', 'busy']);
     dir = path.join(root, 'repo');
     repo = await Repository.init(new LocalBackend(dir), repoPassword, { kdf: fastKdf });
   });
@@ -88,6 +60,15 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB sources in backups (real MariaDB ser
     });
     expect(restored).toMatchObject({ target: 'crm_first', replaced: false });
     expect(await tableState(db, 'crm_first')).toEqual(firstState);
+    // The restore report's census: every table, exact row counts.
+    let rows = 0;
+    for (const t of crmTables)
+      rows += Number((await db.query(`SELECT COUNT(*) FROM ${t};`, 'crm_first')).trim());
+    const census = await createDatabaseSource(
+      { kind: 'mysql', url: url('crm') },
+      { password: db.password },
+    ).census('crm_first');
+    expect(census).toEqual({ tables: crmTables.length, rows });
     // An existing database is never replaced without the explicit confirmation.
     await expect(
       restoreDatabaseFromSnapshot(repo, sn, { include: '/mysql/crm', to: url('crm'), password: db.password }),
@@ -95,37 +76,17 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB sources in backups (real MariaDB ser
   }, 60_000);
 
   it('a dump taken while money moves between accounts restores balanced', async () => {
-    const writer = startWriter(db, 'busy');
-    let snapshotId: string | null;
-    try {
-      await waitUntil(() => writer.sent > 200);
-      ({ snapshotId } = await backup(repo, { paths: [], streams: [stream('busy')] }));
-    } finally {
-      await writer.stop();
-    }
-    const sn = await repo.resolveSnapshot(snapshotId!);
-    await restoreDatabaseFromSnapshot(repo, sn, {
-      include: '/mysql/busy.sql',
+    await expectDumpUnderLoadBalanced(db, repo, 'busy', stream('busy'), {
       to: url('busy_restored'),
       password: db.password,
     });
-    expect(await totalMoney(db, 'busy_restored')).toBe(2 * accounts * startBalance);
   }, 60_000);
 
   it.skipIf(!hasRestic)(
     'restic dumps the same bytes our snapshot holds',
     async () => {
-      const { snapshotId } = await backup(repo, { paths: [], streams: [stream('crm')] });
-      const sn = await repo.resolveSnapshot(snapshotId!);
-      const node = (await snapshotFolderFiles(repo, sn, 'mysql')).get('mysql/crm.sql')!;
-      const ours = await readAll(snapshotFileStream(repo, node));
-      expect(ours.toString('utf8')).toMatch(/-- Dump completed/);
-      const r = spawnSync(resticPath!, ['-r', dir, '--no-cache', 'dump', snapshotId!, '/mysql/crm.sql'], {
-        env: { ...process.env, RESTIC_PASSWORD: repoPassword },
-        maxBuffer: 256 * 1024 * 1024,
-      });
-      expect(r.status, r.stderr.toString()).toBe(0);
-      expect(r.stdout.equals(ours)).toBe(true);
+      const { bytes } = await expectResticDumpsOurBytes(repo, dir, repoPassword, stream('crm'));
+      expect(bytes.toString('utf8')).toMatch(/-- Dump completed/);
     },
     60_000,
   );

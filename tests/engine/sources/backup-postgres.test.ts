@@ -12,34 +12,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from '../../../src/engine/repo/backup/archiver.ts';
 import { Repository } from '../../../src/engine/repo/repository.ts';
 import type { SnapshotWithId } from '../../../src/engine/repo/snapshot.ts';
-import { MemorySecretStore, secretAccounts } from '../../../src/engine/secrets/secret-store.ts';
-import { Service } from '../../../src/engine/service.ts';
-import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
+import { secretAccounts } from '../../../src/engine/secrets/secret-store.ts';
 import { streamSourceOf } from '../../../src/engine/sources/job-sources.ts';
 import {
   restoreDatabaseFromSnapshot,
-  snapshotFileStream,
   snapshotFolderFiles,
 } from '../../../src/engine/sources/snapshot-restore.ts';
-import { readAll } from '../../../src/engine/sources/tools/run-tool.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
-import { LifeboatError } from '../../../src/shared/errors.ts';
 import type { JobDraft } from '../../../src/shared/jobs.ts';
 import { sourceKey } from '../../../src/shared/sources.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
-import { freePort, hasPostgres, startPostgres } from '../../helpers/db-servers.ts';
+import { freePort, hasPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
 import { hasRestic, restic } from '../../helpers/restic.ts';
-import {
-  accounts,
-  crmChangesSql,
-  crmSchemaSql,
-  startBalance,
-  startWriter,
-  tableState,
-  totalMoney,
-  waitUntil,
-} from './crm-fixture.ts';
+import { testService } from '../../helpers/test-service.ts';
+import { expectDumpUnderLoadBalanced, expectResticDumpsOurBytes } from './backup-checks.ts';
+import { crmChangesSql, errorOf, startCrmServer, tableState } from './crm-fixture.ts';
 
 const repoPassword = 'pg backup test';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-pg-backup-'));
@@ -49,16 +37,6 @@ async function newRepo(name: string): Promise<{ dir: string; repo: Repository }>
   return { dir, repo: await Repository.init(new LocalBackend(dir), repoPassword, { kdf: fastKdf }) };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LifeboatError) return err;
-    throw err;
-  }
-  throw new Error('expected a LifeboatError');
-}
-
 describe.skipIf(!hasPostgres)('PostgreSQL sources in backups (real server)', () => {
   let pg: DbServer;
   const pgSource = (database: string, port = pg.port) =>
@@ -66,9 +44,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL sources in backups (real server)', () 
   const pgUrl = (database: string) => `postgres://${pg.user}@127.0.0.1:${pg.port}/${database}`;
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    await pg.query('CREATE DATABASE crm;');
-    await pg.query(crmSchemaSql('postgres'), 'crm');
+    pg = await startCrmServer('postgres', ['crm', 'busy']);
   });
 
   afterAll(async () => {
@@ -76,14 +52,8 @@ describe.skipIf(!hasPostgres)('PostgreSQL sources in backups (real server)', () 
   });
 
   it('a job backs up a folder and the database into one snapshot; the first of two restores into a new database', async () => {
-    const dataDir = mkdtempSync(path.join(root, 'data-'));
-    const secrets = new MemorySecretStore();
-    const service = new Service({
-      host: 'cli',
-      dataDir,
-      settings: new MemorySettingsStore(),
-      secrets: async () => secrets,
-      notifications: { enabled: false },
+    const { service, secrets, dataDir } = testService({
+      dataDir: mkdtempSync(path.join(root, 'data-')),
       jobs: { runner: { retry: { retries: 0, baseMs: 1, maxMs: 1 }, lock: { settleMs: 0 }, workers: 2 } },
     });
     try {
@@ -159,63 +129,23 @@ describe.skipIf(!hasPostgres)('PostgreSQL sources in backups (real server)', () 
   }, 120_000);
 
   it('a dump taken while money moves between accounts restores balanced', async () => {
-    await pg.query('CREATE DATABASE busy;');
-    await pg.query(crmSchemaSql('postgres'), 'busy');
     const { repo } = await newRepo('repo-load');
-    const writer = startWriter(pg, 'busy');
-    let snapshotId: string | null;
-    try {
-      await waitUntil(() => writer.sent > 200);
-      ({ snapshotId } = await backup(repo, {
-        paths: [],
-        streams: [streamSourceOf({ kind: 'postgres', url: pgUrl('busy') }, { password: pg.password })],
-      }));
-    } finally {
-      await writer.stop();
-    }
-    const sn = await repo.resolveSnapshot(snapshotId!);
-    await restoreDatabaseFromSnapshot(repo, sn, {
-      include: '/postgres/busy.sql',
+    const stream = streamSourceOf({ kind: 'postgres', url: pgUrl('busy') }, { password: pg.password });
+    await expectDumpUnderLoadBalanced(pg, repo, 'busy', stream, {
       to: pgUrl('busy_restored'),
       password: pg.password,
     });
-    expect(await totalMoney(pg, 'busy_restored')).toBe(2 * accounts * startBalance);
   }, 60_000);
 
   it.skipIf(!hasRestic)(
     'restic dumps the same bytes our snapshot holds',
     async () => {
       const { dir, repo } = await newRepo('repo-restic');
-      const { snapshotId } = await backup(repo, {
-        paths: [],
-        streams: [streamSourceOf({ kind: 'postgres', url: pgUrl('crm') }, { password: pg.password })],
-      });
-      const sn = await repo.resolveSnapshot(snapshotId!);
-      const node = (await snapshotFolderFiles(repo, sn, 'postgres')).get('postgres/crm.sql')!;
-      const ours = await readAll(snapshotFileStream(repo, node));
-      expect(ours.toString('utf8')).toMatch(/PostgreSQL database dump complete/);
-      const ls = await restic(dir, ['ls', snapshotId!], { password: repoPassword });
+      const stream = streamSourceOf({ kind: 'postgres', url: pgUrl('crm') }, { password: pg.password });
+      const { snapshotId, bytes } = await expectResticDumpsOurBytes(repo, dir, repoPassword, stream);
+      expect(bytes.toString('utf8')).toMatch(/PostgreSQL database dump complete/);
+      const ls = await restic(dir, ['ls', snapshotId], { password: repoPassword });
       expect(ls.stdout).toContain('/postgres/crm.sql');
-      const dumped = await new Promise<Buffer>((resolve, reject) => {
-        import('node:child_process')
-          .then(({ spawn }) => {
-            const child = spawn(
-              'restic',
-              ['-r', dir, '--no-cache', 'dump', snapshotId!, '/postgres/crm.sql'],
-              {
-                env: { ...process.env, RESTIC_PASSWORD: repoPassword },
-              },
-            );
-            const parts: Buffer[] = [];
-            child.stdout.on('data', (c: Buffer) => parts.push(c));
-            child.on('error', reject);
-            child.on('close', (code) =>
-              code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`restic dump ${code}`)),
-            );
-          })
-          .catch(reject);
-      });
-      expect(dumped.equals(ours)).toBe(true);
       expect((await restic(dir, ['check', '--read-data'], { password: repoPassword })).code).toBe(0);
     },
     60_000,
@@ -248,13 +178,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL sources in backups (real server)', () 
       );
       expect(err.code).toBe('DB_UNREACHABLE');
       expect(await count()).toBe(0);
-      const service = new Service({
-        host: 'cli',
-        dataDir: mkdtempSync(path.join(root, 'svc-')),
-        settings: new MemorySettingsStore(),
-        secrets: async () => new MemorySecretStore(),
-        notifications: { enabled: false },
-      });
+      const { service } = testService({ dataDir: mkdtempSync(path.join(root, 'svc-')) });
       await expect(
         service.testSource({ source: pgSource('crm', port), password: 'x' }),
       ).rejects.toMatchObject({

@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { RestoreInput, Source } from '../../../src/engine/sources/source.ts';
+import { LifeboatError } from '../../../src/shared/errors.ts';
+import { startMariaDb, startPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
 
 export type Dialect = 'postgres' | 'mariadb';
@@ -214,4 +216,29 @@ export function memoryInput(files: Map<string, Buffer>): RestoreInput {
 
 export function mbPerSecond(bytes: number, ms: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms = ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+}
+
+/** The LifeboatError a promise fails with (the test fails if it succeeds or throws anything else). */
+export async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof LifeboatError) return err;
+    throw err;
+  }
+  throw new Error('expected a LifeboatError');
+}
+
+/** A throw-away server of the dialect holding a CRM database (the schema above, filled) per name. */
+export async function startCrmServer(d: Dialect, databases: string[]): Promise<DbServer> {
+  const server = d === 'postgres' ? await startPostgres() : await startMariaDb();
+  for (const name of databases) {
+    await server.query(
+      d === 'postgres'
+        ? `CREATE DATABASE ${name};`
+        : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+    );
+    await server.query(crmSchemaSql(d), name);
+  }
+  return server;
 }

@@ -7,19 +7,19 @@ import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LifeboatError } from '../../../src/shared/errors.ts';
 import { createMysqlSource } from '../../../src/engine/sources/mysql/mysql-source.ts';
 import type { MysqlSourceConfig } from '../../../src/engine/sources/mysql/mysql-source.ts';
 import type { Source } from '../../../src/engine/sources/source.ts';
-import { freePort, hasMariaDb, mariadbClientBin, startMariaDb } from '../../helpers/db-servers.ts';
+import { freePort, hasMariaDb, mariadbClientBin } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
 import {
   accounts,
   collect,
   crmChangesSql,
-  crmSchemaSql,
+  errorOf,
   mbPerSecond,
   memoryInput,
+  startCrmServer,
   startBalance,
   startWriter,
   tableState,
@@ -32,16 +32,6 @@ if (!hasMariaDb)
     'MariaDB server binaries not found: MySQL/MariaDB source tests skipped (apt-get install -y mariadb-server mariadb-client)',
   );
 
-async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LifeboatError) return err;
-    throw err;
-  }
-  throw new Error('expected a LifeboatError');
-}
-
 describe.skipIf(!hasMariaDb)('MySQL/MariaDB source (real MariaDB server)', () => {
   let db: DbServer;
   let url: string;
@@ -53,10 +43,8 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB source (real MariaDB server)', () =>
   });
 
   beforeAll(async () => {
-    db = await startMariaDb();
+    db = await startCrmServer('mariadb', ['crm']);
     url = db.url.replace(/\/mysql$/, '/crm');
-    await db.query('CREATE DATABASE crm CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;');
-    await db.query(crmSchemaSql('mariadb'), 'crm');
     source = createMysqlSource(config(), { password: db.password });
   });
 

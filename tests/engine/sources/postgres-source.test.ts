@@ -13,15 +13,16 @@ import { LifeboatError } from '../../../src/shared/errors.ts';
 import { createPostgresSource } from '../../../src/engine/sources/postgres/pg-source.ts';
 import type { PostgresSourceConfig } from '../../../src/engine/sources/postgres/pg-source.ts';
 import type { Source } from '../../../src/engine/sources/source.ts';
-import { freePort, hasPostgres, startPostgres } from '../../helpers/db-servers.ts';
+import { freePort, hasPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
 import {
   accounts,
   collect,
   crmChangesSql,
-  crmSchemaSql,
+  errorOf,
   mbPerSecond,
   memoryInput,
+  startCrmServer,
   startBalance,
   startWriter,
   tableState,
@@ -34,16 +35,6 @@ if (!hasPostgres)
     'PostgreSQL server binaries not found: PostgreSQL source tests skipped (apt-get install -y postgresql)',
   );
 
-async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LifeboatError) return err;
-    throw err;
-  }
-  throw new Error('expected a LifeboatError');
-}
-
 describe.skipIf(!hasPostgres)('PostgreSQL source (real server)', () => {
   let pg: DbServer;
   let url: string;
@@ -55,10 +46,8 @@ describe.skipIf(!hasPostgres)('PostgreSQL source (real server)', () => {
   });
 
   beforeAll(async () => {
-    pg = await startPostgres();
+    pg = await startCrmServer('postgres', ['crm']);
     url = pg.url.replace(/\/postgres$/, '/crm');
-    await pg.query('CREATE DATABASE crm;');
-    await pg.query(crmSchemaSql('postgres'), 'crm');
     source = createPostgresSource(config(), { password: pg.password });
   });
 

@@ -8,14 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Repository } from '../../../src/engine/repo/repository.ts';
-import { MemorySecretStore, secretAccounts } from '../../../src/engine/secrets/secret-store.ts';
-import { Service } from '../../../src/engine/service.ts';
-import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
+import { secretAccounts, type MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
+import type { Service } from '../../../src/engine/service.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import { operations } from '../../../src/shared/contract.ts';
 import { jobSourceSchema } from '../../../src/shared/jobs.ts';
 import { sourceKey } from '../../../src/shared/sources.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
+import { testService } from '../../helpers/test-service.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-source-service-'));
 const secret = "it's # secret";
@@ -35,15 +35,7 @@ describe('detectCrm and database passwords through the Service', () => {
       path.join(install, 'data/config-internal.php'),
       `<?php\nreturn ['database' => ['host' => 'localhost', 'port' => '', 'dbname' => 'espocrm', 'user' => 'espo', 'password' => 'it\\'s # secret', 'platform' => 'Mysql']];\n`,
     );
-    secrets = new MemorySecretStore();
-    dataDir = mkdtempSync(path.join(root, 'data-'));
-    service = new Service({
-      host: 'cli',
-      dataDir,
-      settings: new MemorySettingsStore(),
-      secrets: async () => secrets,
-      notifications: { enabled: false },
-    });
+    ({ service, secrets, dataDir } = testService({ dataDir: mkdtempSync(path.join(root, 'data-')) }));
   });
 
   afterAll(async () => {

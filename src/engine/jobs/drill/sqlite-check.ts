@@ -7,6 +7,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { LifeboatError } from '../../../shared/errors.ts';
+import { workerScript } from '../../repo/worker-url.ts';
 
 export interface SqliteCheckResult {
   ok: boolean;
@@ -50,7 +51,7 @@ export function checkSqliteFileSync(file: string): SqliteCheckResult {
   }
 }
 
-const workerUrl = new URL('./sqlite-check-worker.ts', import.meta.url);
+const workerUrl = workerScript(new URL('./sqlite-check-worker.ts', import.meta.url));
 
 export function checkSqliteFile(file: string, signal?: AbortSignal): Promise<SqliteCheckResult> {
   signal?.throwIfAborted();

@@ -14,6 +14,7 @@ import { LifeboatError } from '../../../shared/errors.ts';
 import { Chunker, DEFAULT_CHUNKER_PARAMS } from '../chunker.ts';
 import { releaseBuffer } from '../release-buffer.ts';
 import { WorkerPool } from '../worker-pool.ts';
+import { workerScript } from '../worker-url.ts';
 import { openRegularFile, processFile, toFileStat, unreadable } from './file-processor.ts';
 import type {
   ChunkRef,
@@ -185,7 +186,7 @@ export class FileSaver {
       opts.task?.chunker?.maxSize ?? DEFAULT_CHUNKER_PARAMS.maxSize,
     );
     this.pool = new WorkerPool<FileTask | SegmentTask, FileResult | SegmentResult, FileMessage, FileReply>({
-      url: opts.workerUrl ?? new URL('./file-worker.ts', import.meta.url),
+      url: opts.workerUrl ?? workerScript(new URL('./file-worker.ts', import.meta.url)),
       workerData: { key: opts.key },
       ...(opts.workers ? { size: opts.workers } : {}),
       // a file task holds at most ~batch + block + max chunk; the pool size is the real bound

@@ -19,10 +19,10 @@ import type {
 } from '../source.ts';
 import { toolEnv } from '../tools/find-tool.ts';
 import { bufferStream, cancelledError, streamTool } from '../tools/run-tool.ts';
-import { formatMysqlUrl, mysqlSession, parseMysqlUrl } from './mysql-connection.ts';
+import { formatMysqlUrl, mysqlSession, parseMysqlUrl, quoteIdent } from './mysql-connection.ts';
 import type { MysqlConnection } from './mysql-connection.ts';
 import { mysqlFailure } from './mysql-errors.ts';
-import { mysqlServerInfo } from './mysql-query.ts';
+import { mysqlQuery, mysqlServerInfo } from './mysql-query.ts';
 import type { MysqlQueryContext, MysqlServerInfo } from './mysql-query.ts';
 import { restoreMysql } from './mysql-restore.ts';
 import { chooseDumpTool, flavorName, locateMysqlTools } from './mysql-tools.ts';
@@ -48,6 +48,10 @@ export interface MysqlDumpInfo {
   charset: string;
   collation: string;
   startedAt: string;
+  /** Where it was dumped from (a socket file for socket logins); absent in older copies. */
+  host?: string;
+  port?: number;
+  user?: string;
 }
 
 export interface MysqlEntryPaths {
@@ -156,6 +160,9 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
       charset: info.charset,
       collation: info.collation,
       startedAt: startedAt.toISOString(),
+      host: conn.socket ?? conn.host,
+      port: conn.port,
+      user: conn.user,
     };
     const data = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
     return {
@@ -223,6 +230,23 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
         input,
         options: restoreOptions,
       });
+    },
+
+    async census(target: string, signal?: AbortSignal) {
+      const tools = await locateMysqlTools(search, false);
+      const ctx = queryContext(tools.client.path, signal);
+      const names = (
+        await mysqlQuery(
+          ctx,
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE';",
+          target,
+        )
+      ).map((r) => r[0]!);
+      if (names.length === 0) return { tables: 0, rows: 0 };
+      // One statement: the sum of an exact count per table.
+      const sum = names.map((n) => `(SELECT COUNT(*) FROM ${quoteIdent(n)})`).join(' + ');
+      const [row] = await mysqlQuery(ctx, `SELECT ${sum};`, target);
+      return { tables: names.length, rows: Number(row?.[0] ?? 0) };
     },
   };
 }

@@ -27,10 +27,10 @@ import { bufferStream, cancelledError, streamTool } from '../tools/run-tool.ts';
 import { formatPostgresUrl, parsePostgresUrl, pgSession } from './pg-connection.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { pgFailure } from './pg-errors.ts';
-import { pgServerInfo } from './pg-query.ts';
+import { pgQuery, pgServerInfo } from './pg-query.ts';
 import type { PgServerInfo } from './pg-query.ts';
 import { restorePostgres } from './pg-restore.ts';
-import { checkPgDumpCompatible, locatePgTools } from './pg-tools.ts';
+import { checkPgDumpCompatible, locatePgTools, locatePsql } from './pg-tools.ts';
 import type { PgTools } from './pg-tools.ts';
 
 export interface PostgresSourceConfig {
@@ -61,7 +61,17 @@ export interface PgDumpInfo {
   keepOwnership: boolean;
   roles: boolean;
   startedAt: string;
+  /** Where it was dumped from (prefills a restore on another computer); absent in older copies. */
+  host?: string;
+  port?: number;
+  user?: string;
 }
+
+/** Tables of the user's schemas and their exact row counts, in one query (query_to_xml runs each count). */
+const censusSql = `SELECT count(*), coalesce(sum((xpath('/row/c/text()', query_to_xml(
+  format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text::bigint), 0)
+FROM information_schema.tables
+WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema');`;
 
 export interface PgEntryPaths {
   dump: string;
@@ -185,6 +195,9 @@ export function createPostgresSource(
       keepOwnership: config.keepOwnership ?? false,
       roles: config.includeRoles ?? false,
       startedAt: startedAt.toISOString(),
+      host: conn.host || 'localhost',
+      port: conn.port,
+      user: conn.user,
     };
     const data = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
     return {
@@ -250,6 +263,17 @@ export function createPostgresSource(
         options: restoreOptions,
         ...(options.tempDir ? { tempDir: options.tempDir } : {}),
       });
+    },
+
+    async census(target: string, signal?: AbortSignal) {
+      const psql = (await locatePsql(search)).path;
+      const s = await session({ database: target });
+      try {
+        const [row] = await pgQuery(psql, s, censusSql, { where, ...(signal ? { signal } : {}) });
+        return { tables: Number(row?.[0] ?? 0), rows: Number(row?.[1] ?? 0) };
+      } finally {
+        await s.dispose();
+      }
     },
   };
 }

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { LifeboatError } from '../../../shared/errors.ts';
 import { restoreStamp } from '../source.ts';
-import type { RestoreInput, RestoreOptions, RestoreResult } from '../source.ts';
+import type { Census, RestoreInput, RestoreOptions, RestoreResult } from '../source.ts';
 import { cancelledError } from '../tools/run-tool.ts';
 
 const allPages = 2 ** 31 - 1;
@@ -39,6 +39,34 @@ export function integrityProblems(path: string): string[] {
     const rows = db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>;
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
     return problems;
+  } finally {
+    db.close();
+  }
+}
+
+/** Tables (without SQLite's own) and their rows; rows null when a table cannot be read (a missing module). */
+export function sqliteCensus(path: string): Census {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const names = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        )
+        .all() as Array<{ name: string }>
+    ).map((r) => r.name);
+    let rows: number | null = 0;
+    for (const name of names) {
+      try {
+        const r = db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as {
+          n: number;
+        };
+        if (rows !== null) rows += Number(r.n);
+      } catch {
+        rows = null;
+      }
+    }
+    return { tables: names.length, rows };
   } finally {
     db.close();
   }
@@ -115,6 +143,11 @@ export async function restoreSqlite(
   } catch (err) {
     if (options.signal?.aborted) throw cancelledError();
     if (err instanceof LifeboatError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new LifeboatError('DISK_FULL', `The disk of ${target} is full; nothing was restored.`, {
+        hint: 'Free some space or restore to another disk.',
+      });
+    }
     throw new LifeboatError('RESTORE_FAILED', `The SQLite database could not be restored to ${target}.`, {
       details: (err as Error).message ?? String(err),
       cause: err,

@@ -18,7 +18,7 @@ import type {
 import { cancelledError } from '../tools/run-tool.ts';
 import { copySqlite, openSource, sqliteFailure } from './sqlite-copy.ts';
 import type { SqliteCopyOptions } from './sqlite-copy.ts';
-import { restoreSqlite } from './sqlite-restore.ts';
+import { restoreSqlite, sqliteCensus } from './sqlite-restore.ts';
 
 export interface SqliteSourceConfig {
   kind: 'sqlite';
@@ -103,6 +103,14 @@ export function createSqliteSource(config: SqliteSourceConfig, options: SqliteSo
 
     restore(input: RestoreInput, restoreOptions: RestoreOptions = {}): Promise<RestoreResult> {
       return restoreSqlite(config.path, entryPath, input, restoreOptions);
+    },
+
+    async census(target: string) {
+      try {
+        return sqliteCensus(target);
+      } catch (err) {
+        throw sqliteFailure(target, err);
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CrmDetectionInfo } from '../../../shared/sources.ts';
 import { useClient } from '../../api/client-context.tsx';
+import { BrowseButton, besideInput } from '../../components/browse-button.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { isAbsolutePath } from '../wizard-data.ts';
 
@@ -63,6 +64,9 @@ export function CrmFinder({
             error={problem ? t(`wizard.problems.${problem}`) : undefined}
             spellCheck={false}
             autoComplete="off"
+            inputContainer={besideInput(
+              <BrowseButton label={t('wizard.crm.dirLabel')} defaultPath={dir} onPick={setDir} />,
+            )}
           />
           <Button type="submit" loading={detect.isPending}>
             {t('wizard.crm.find')}

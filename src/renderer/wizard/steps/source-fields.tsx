@@ -16,10 +16,17 @@ import { useTranslation } from 'react-i18next';
 import type { JobSource } from '../../../shared/jobs.ts';
 import { needsPassword, type SourceTestInfo } from '../../../shared/sources.ts';
 import { useClient } from '../../api/client-context.tsx';
+import { BrowseButton, besideInput } from '../../components/browse-button.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useFormat } from '../../i18n/format.ts';
 
 const defaultPorts = { postgres: 5432, mysql: 3306 } as const;
+
+/** The SQLite file dialog shows database files first; "All files" for unusual names. */
+const sqliteFilters = (databases: string, allFiles: string) => [
+  { name: databases, extensions: ['db', 'sqlite', 'sqlite3', 'db3'] },
+  { name: allFiles, extensions: ['*'] },
+];
 
 /** A CRM's config file arrives as a "folder" source; call it a file (`config.php`, not `uploads`). */
 const looksLikeFile = (path: string) => /\.[A-Za-z0-9]{1,5}$/.test(path.trim());
@@ -54,15 +61,14 @@ export function SourceFields({
   let fields;
   if (source.kind === 'folder' || source.kind === 'sqlite') {
     const folder = source.kind === 'folder';
+    const label = !folder
+      ? t('wizard.sources.sqliteLabel')
+      : looksLikeFile(source.path)
+        ? t('wizard.sources.fileLabel', { n: index + 1 })
+        : t('wizard.sources.folderLabel', { n: index + 1 });
     fields = (
       <TextInput
-        label={
-          !folder
-            ? t('wizard.sources.sqliteLabel')
-            : looksLikeFile(source.path)
-              ? t('wizard.sources.fileLabel', { n: index + 1 })
-              : t('wizard.sources.folderLabel', { n: index + 1 })
-        }
+        label={label}
         description={
           source.path
             ? undefined
@@ -76,6 +82,17 @@ export function SourceFields({
         onChange={(event) => change({ ...source, path: event.currentTarget.value })}
         spellCheck={false}
         autoComplete="off"
+        inputContainer={besideInput(
+          <BrowseButton
+            kind={folder ? 'folder' : 'file'}
+            label={label}
+            defaultPath={source.path}
+            filters={
+              folder ? undefined : sqliteFilters(t('wizard.sources.sqliteFilter'), t('common.allFiles'))
+            }
+            onPick={(path) => change({ ...source, path })}
+          />,
+        )}
       />
     );
   } else {

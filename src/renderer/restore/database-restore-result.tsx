@@ -1,0 +1,150 @@
+import { Alert, Box, Button, Code, DataList, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProgressEvent } from '../../shared/contract.ts';
+import type { DatabaseRestoreReport } from '../../shared/sources.ts';
+import { useEvent } from '../api/client-context.tsx';
+import { useFormat } from '../i18n/format.ts';
+import { useCancelRestore } from './queries.ts';
+import { formatEta } from './restore-model.ts';
+
+/** The running database restore: the copy streaming in, then counting what came back; Cancel. */
+export function DatabaseRestoreProgress({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const cancel = useCancelRestore();
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  useEvent('progress', (event) => {
+    if (event.operation === 'restore-database') setProgress(event);
+  });
+  const checking = progress?.phase === 'checking';
+  const total = progress?.bytesTotal ?? null;
+  const percent = progress && total && !checking ? Math.min(100, (progress.bytesDone / total) * 100) : null;
+  const label = checking
+    ? t('restore.database.progress.checking')
+    : t('restore.database.progress.restoring', { name });
+
+  return (
+    <Paper withBorder radius="md" p="lg" role="status" aria-live="polite">
+      <Stack gap="sm">
+        <Text fw={600}>{label}</Text>
+        <Progress
+          value={percent ?? 100}
+          animated={percent === null}
+          striped={percent === null}
+          aria-label={label}
+        />
+        {progress && !checking && (
+          <Group gap="lg">
+            <Text size="sm">
+              {total
+                ? t('restore.progress.bytesOf', {
+                    done: format.bytes(progress.bytesDone),
+                    total: format.bytes(total),
+                  })
+                : format.bytes(progress.bytesDone)}
+            </Text>
+            {progress.etaSeconds !== null && (
+              <Text size="sm">{t('restore.progress.eta', { time: formatEta(progress.etaSeconds) })}</Text>
+            )}
+          </Group>
+        )}
+        <Group>
+          <Button variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+            {t('restore.progress.cancel')}
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+/** What came back: where, how many tables and rows, and which checks passed. */
+export function DatabaseRestoreReportView({
+  report,
+  onDone,
+}: {
+  report: DatabaseRestoreReport;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const isFile = report.kind === 'sqlite';
+  const rows: Array<[string, string]> = [
+    [isFile ? t('restore.database.report.file') : t('restore.database.report.database'), report.target],
+    ...(report.server ? [[t('restore.database.report.server'), report.server] as [string, string]] : []),
+    [t('restore.database.report.tables'), report.tables === null ? '—' : format.number(report.tables)],
+    [t('restore.database.report.rows'), report.rows === null ? '—' : format.number(report.rows)],
+    [t('restore.database.report.size'), format.bytes(report.bytesRestored)],
+    [
+      t('restore.database.report.time'),
+      report.durationMs < 1000
+        ? t('restore.database.report.underSecond')
+        : t('restore.database.report.seconds', { n: format.number(Math.round(report.durationMs / 1000)) }),
+    ],
+  ];
+  return (
+    <Stack gap="md">
+      <Alert
+        color="teal"
+        variant="light"
+        icon={<IconCircleCheck aria-hidden />}
+        title={
+          report.replaced ? t('restore.database.report.replacedTitle') : t('restore.database.report.okTitle')
+        }
+      >
+        {report.replaced
+          ? t('restore.database.report.replacedText', { name: report.target })
+          : isFile
+            ? t('restore.database.report.okFileText', { name: report.target })
+            : t('restore.database.report.okText', { name: report.target })}
+      </Alert>
+      <DataList labelWidth={200}>
+        {rows.map(([label, value]) => (
+          <DataList.Item key={label}>
+            <DataList.ItemLabel>{label}</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <Text size="sm" style={{ wordBreak: 'break-all' }}>
+                {value}
+              </Text>
+            </DataList.ItemValue>
+          </DataList.Item>
+        ))}
+      </DataList>
+      <Stack gap={4} aria-label={t('restore.database.report.checks')}>
+        <Text size="sm" fw={600}>
+          {t('restore.database.report.checks')}
+        </Text>
+        {report.checks.map((c) => (
+          <Group key={c.check} gap="xs" wrap="nowrap">
+            {c.ok ? (
+              <IconCircleCheck size={18} color="var(--mantine-color-teal-6)" aria-hidden />
+            ) : (
+              <IconAlertTriangle size={18} color="var(--mantine-color-orange-6)" aria-hidden />
+            )}
+            <Text size="sm">{t(`restore.database.report.check.${c.check}`)}</Text>
+          </Group>
+        ))}
+      </Stack>
+      <Box component="details" fz="sm">
+        <Box component="summary" style={{ cursor: 'pointer' }}>
+          {t('restore.report.details')}
+        </Box>
+        <Code block mt="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+          {[
+            `${report.kind} → ${report.target}${report.server ? ` (${report.server})` : ''}`,
+            `replaced ${report.replaced}, tables ${report.tables ?? '?'}, rows ${report.rows ?? '?'}`,
+            `bytes ${report.bytesRestored}, ${(report.durationMs / 1000).toFixed(1)} s`,
+            `checks ${report.checks.map((c) => `${c.check}=${c.ok ? 'ok' : 'failed'}`).join(', ')}`,
+          ].join('\n')}
+        </Code>
+      </Box>
+      <Group>
+        <Button variant="light" onClick={onDone}>
+          {t('restore.report.again')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
