@@ -114,7 +114,7 @@ test('restoring to the original place first names the file it will overwrite', a
   const go = dialog.getByRole('button', { name: 'Replace and restore' });
   await expect(go).toBeDisabled();
   await shot(page, 'restore-confirm-en');
-  await dialog.getByLabel('I understand that 1 existing files will be replaced').check();
+  await dialog.getByLabel('I understand that the existing files (1) will be replaced').check();
   await go.click();
   await expect(page.getByText('Restored and checked')).toBeVisible({ timeout: 30_000 });
   expect(readFileSync(path.join(source, 'notes.txt'), 'utf8')).toBe(notes(1));
