@@ -75,6 +75,14 @@ export const snapshotInfoSchema = z.object({
 });
 export type SnapshotInfo = z.infer<typeof snapshotInfoSchema>;
 
+/** Restore drills file their report as a small snapshot with this tag: a record, not a version to restore. */
+export const drillReportTag = 'lifeboat-drill-report';
+
+/** The versions a person browses and restores from: every snapshot except the drills' reports. */
+export function backupVersions(snapshots: readonly SnapshotInfo[]): SnapshotInfo[] {
+  return snapshots.filter((s) => !s.tags.includes(drillReportTag));
+}
+
 export const nodeTypeSchema = z.enum(['file', 'dir', 'symlink', 'other']);
 
 export const treeEntrySchema = z.object({
@@ -188,7 +196,9 @@ const snapshotRef = repoRef.extend({ snapshotId: snapshotIdSchema }).strict();
 export const repositoryOperations = {
   /** Tests a destination: reachable, writable (a test file is written and removed), free space, what is there. */
   checkDestination: {
-    input: z.object({ location: repositoryLocationSchema, sourcePaths: z.array(z.string()).max(100).optional() }).strict(),
+    input: z
+      .object({ location: repositoryLocationSchema, sourcePaths: z.array(z.string()).max(100).optional() })
+      .strict(),
     output: destinationCheckSchema,
   },
   /** Creates a new repository (REPO_EXISTS if one is there), files the password in the keychain, remembers it. */
@@ -215,7 +225,11 @@ export const repositoryOperations = {
   /** What changed from one snapshot to another (`from` older). */
   diffSnapshots: {
     input: repoRef
-      .extend({ from: snapshotIdSchema, to: snapshotIdSchema, limit: z.number().int().min(0).max(100_000).optional() })
+      .extend({
+        from: snapshotIdSchema,
+        to: snapshotIdSchema,
+        limit: z.number().int().min(0).max(100_000).optional(),
+      })
       .strict(),
     output: snapshotDiffSchema,
   },

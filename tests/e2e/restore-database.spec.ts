@@ -99,6 +99,16 @@ test('a SQLite copy goes into a new file from the restore screen, checked and co
   expect(facts(target)).toEqual({ integrity: 'ok', contacts, deals });
 });
 
+test('ticking the folder that holds the only copy offers the same', async ({ page }) => {
+  await openApp(page, host, '#/restore');
+  await page.getByRole('listbox', { name: 'Versions' }).getByRole('option').first().click();
+  await page.getByRole('checkbox', { name: /sqlite/ }).check();
+  await expect(page.getByRole('radio', { name: 'Restore into a database' })).toBeChecked();
+  await expect(page.getByRole('textbox', { name: 'New database file' })).toHaveValue(/crm\.restored-.*\.db$/);
+  await page.getByText('Restore as a file', { exact: true }).click(); // the radio itself is visually hidden
+  await expect(page.getByRole('textbox', { name: 'New database file' })).toBeHidden();
+});
+
 test('the same in Russian', async ({ page }) => {
   await openApp(page, host);
   await useLanguage(page, host, 'ru');

@@ -235,6 +235,28 @@ test('2,000 versions over two years: the calendar marks their days and finds a f
   await expect(page.getByRole('listbox', { name: 'Versions' }).getByRole('option')).toHaveCount(count);
   await shot(page, 'restore-calendar-en');
 
+  // A version two years back chosen from the full list: the calendar turns to its month and marks its
+  // day; clicking that day then lists that day's versions with the chosen one among them.
+  const monthLabel = page.locator('[class*="calendarHeaderLevel"]');
+  const thisMonth = await monthLabel.textContent();
+  await page.getByRole('button', { name: 'Show all days' }).click();
+  await expect(page.getByText('All versions, newest first: 2,000')).toBeVisible();
+  const versions = page.getByRole('listbox', { name: 'Versions' });
+  const oldest = versions.getByRole('option').last();
+  const beforeScroll = (await oldest.textContent())!;
+  await versions.evaluate((el) => el.parentElement!.scrollTo({ top: el.scrollHeight }));
+  await expect(oldest).not.toHaveText(beforeScroll); // the virtual list has drawn its end
+  await oldest.click();
+  const chosen = versions.getByRole('option', { selected: true });
+  const oldestTime = (await chosen.locator('p').first().textContent())!;
+  await expect(monthLabel).not.toHaveText(thisMonth!);
+  const chosenDay = page.locator('table button[data-selected]');
+  await expect(chosenDay).toHaveCount(1);
+  await shot(page, 'restore-calendar-chosen-en');
+  await chosenDay.click();
+  await expect(page.getByText(/^Versions on this day: \d+$/)).toBeVisible();
+  await expect(chosen).toContainText(oldestTime);
+
   const findStart = Date.now();
   await page.getByText('Find a file in all versions').click();
   await page.getByLabel('File or folder name').fill('contract.docx');

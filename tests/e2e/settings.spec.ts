@@ -59,6 +59,35 @@ test("a job's schedule is changed and saved", async ({ page }) => {
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect(row.getByText('Paused')).toBeVisible();
   expect((await api(host, 'listJobs'))[0]!.status).toBe('paused');
+
+  // The restore test (set up without one): turned on with its own settings, then off again. The job
+  // is paused meanwhile, so the scheduler does not start the first test right away.
+  await page.getByRole('button', { name: 'Change CRM' }).click();
+  const drillSwitch = dialog.getByRole('switch', { name: 'Test a restore regularly' });
+  await expect(drillSwitch).not.toBeChecked();
+  await expect(dialog.getByLabel('Files to bring back, at most')).toBeDisabled();
+  await drillSwitch.click();
+  await dialog.getByLabel('How often', { exact: true }).selectOption('quarterly');
+  await dialog.getByLabel('Files to bring back, at most').fill('30');
+  await dialog.getByRole('group', { name: 'Restore test' }).scrollIntoViewIfNeeded();
+  await shot(page, 'settings-job-drill-en');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  expect((await api(host, 'getJob', { id: jobId })).job.drill).toEqual({
+    enabled: true,
+    every: 'quarterly',
+    sampleFiles: 30,
+  });
+  await page.getByRole('button', { name: 'Change CRM' }).click();
+  await expect(drillSwitch).toBeChecked();
+  await drillSwitch.click();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  expect((await api(host, 'getJob', { id: jobId })).job.drill).toMatchObject({
+    enabled: false,
+    sampleFiles: 30,
+  });
+
   await row.getByRole('button', { name: 'Resume' }).click();
   await expect(row.getByRole('button', { name: 'Pause' })).toBeVisible();
   expect((await api(host, 'listJobs'))[0]!.status).not.toBe('paused');

@@ -7,12 +7,14 @@ import {
   filterEntries,
   formatEta,
   chosenAbove,
+  databaseCopyToOffer,
   includeList,
   isSelected,
   isWithin,
   parentPath,
   selectAllState,
   setAll,
+  singleDumpIn,
   suggestedFolder,
   toggleEntry,
   versionsNewestFirst,
@@ -138,6 +140,39 @@ describe('the selection', () => {
     expect(performance.now() - start).toBeLessThan(200);
     expect(shown.length).toBe(15); // 4999, 14999 … 44999, and 49990 … 49999
     expect(state).toBe('some');
+  });
+});
+
+describe('restoring into a database', () => {
+  const postgres = [
+    entry('/postgres/crm.sql'),
+    entry('/postgres/crm.info.json'),
+    entry('/postgres/roles.sql'),
+  ];
+
+  it('is offered for one ticked copy, whatever folder listing is known', () => {
+    expect(databaseCopyToOffer(['/postgres/crm.sql'], undefined)).toBe('/postgres/crm.sql');
+    expect(databaseCopyToOffer(['/sqlite/crm.db'], undefined)).toBe('/sqlite/crm.db');
+    expect(databaseCopyToOffer(['/postgres/roles.sql'], undefined)).toBeNull(); // the server's users, not a database
+    expect(databaseCopyToOffer(['/postgres/crm.sql', '/srv'], undefined)).toBeNull();
+  });
+
+  it('is offered for a ticked folder holding exactly one copy, once its listing is known', () => {
+    expect(databaseCopyToOffer(['/postgres'], undefined)).toBeNull();
+    expect(databaseCopyToOffer(['/postgres'], postgres)).toBe('/postgres/crm.sql');
+    const twoCopies = [...postgres, entry('/postgres/shop.sql'), entry('/postgres/shop.info.json')];
+    expect(databaseCopyToOffer(['/postgres'], twoCopies)).toBeNull(); // which one? the user ticks it
+    expect(databaseCopyToOffer(['/mysql'], [entry('/mysql/crm.info.json')])).toBeNull();
+    expect(
+      databaseCopyToOffer(['/sqlite'], [entry('/sqlite/crm.db'), entry('/sqlite/crm.db.info.json')]),
+    ).toBe('/sqlite/crm.db');
+    // Another folder with a single .sql file in it is not a database copy.
+    expect(databaseCopyToOffer(['/srv/crm'], [entry('/srv/crm/crm.sql')])).toBeNull();
+  });
+
+  it('counts only files as copies', () => {
+    expect(singleDumpIn([entry('/sqlite/old', 'dir'), entry('/sqlite/crm.db')])).toBe('/sqlite/crm.db');
+    expect(singleDumpIn([])).toBeNull();
   });
 });
 

@@ -99,6 +99,23 @@ describe('the job form', () => {
     expect(jobDraftSchema.safeParse(draft).success).toBe(true);
   });
 
+  it('edits the restore test: on/off, how often, and at most how many files', () => {
+    const values = formFromJob(job);
+    expect([values.drillEnabled, values.drillEvery, values.drillSampleFiles]).toEqual([true, 'monthly', 20]);
+    const off = draftFromForm(job, {
+      ...values,
+      drillEnabled: false,
+      drillEvery: 'quarterly',
+      drillSampleFiles: 50,
+    });
+    expect(off.drill).toEqual({ enabled: false, every: 'quarterly', sampleFiles: 50 });
+    // Out-of-range counts typed into the field are brought back to what the job model accepts.
+    const many = draftFromForm(job, { ...values, drillSampleFiles: 99_999 });
+    expect(many.drill?.sampleFiles).toBe(10_000);
+    expect(draftFromForm(job, { ...values, drillSampleFiles: 0 }).drill?.sampleFiles).toBe(1);
+    expect(jobDraftSchema.safeParse(many).success).toBe(true);
+  });
+
   it('points at the fields a person got wrong', () => {
     const ok = formFromJob(job);
     expect(validateJobForm(ok)).toEqual({});

@@ -160,7 +160,8 @@ export class JobManager {
       last: lastFinishedDrill(drills),
       next: planDrill(job, drills, runs, this.#now()),
       // This process's drill, or one another live Lifeboat process runs (`lifeboat drill` next to the app).
-      activeRunId: this.#drills.get(job.id)?.runId ?? drills.find((d) => d.status === 'running')?.runId ?? null,
+      activeRunId:
+        this.#drills.get(job.id)?.runId ?? drills.find((d) => d.status === 'running')?.runId ?? null,
     });
   }
 
@@ -170,7 +171,11 @@ export class JobManager {
     const orphans = drills.filter((d) => isOrphaned(d, { instance: this.instance }));
     if (orphans.length === 0) return drills;
     for (const drill of orphans) {
-      await this.drillHistory.append({ ...drill, status: 'interrupted', finishedAt: this.#now().toISOString() });
+      await this.drillHistory.append({
+        ...drill,
+        status: 'interrupted',
+        finishedAt: this.#now().toISOString(),
+      });
     }
     return this.drillHistory.drills(jobId);
   }
@@ -220,7 +225,9 @@ export class JobManager {
     const saved =
       job.enabled === enabled
         ? job
-        : await this.store.put({ ...job, enabled, updatedAt: this.#now().toISOString() });
+        : // from the newest copy on disk: another process may have edited the job since we read it
+          ((await this.store.update(id, (j) => ({ ...j, enabled, updatedAt: this.#now().toISOString() }))) ??
+          job);
     const summary = await this.summary(saved);
     this.#options.emit('jobState', summary);
     return summary;
@@ -379,7 +386,9 @@ export class JobManager {
     // Registered before the first await, so two callers can never start two drills of one job.
     this.#drills.set(jobId, entry);
     entry.done = ready
-      .then((job) => this.#queue.run(job.destination.repositoryId, () => this.#executeDrill(job, entry, trigger)))
+      .then((job) =>
+        this.#queue.run(job.destination.repositoryId, () => this.#executeDrill(job, entry, trigger)),
+      )
       .finally(() => {
         this.#drills.delete(jobId);
         void this.#emitState(jobId).catch(() => undefined);
@@ -387,7 +396,9 @@ export class JobManager {
     entry.done.catch(() => undefined);
     try {
       const job = await this.#job(jobId);
-      const elsewhere = (await this.drillsOf(jobId)).find((d) => d.status === 'running' && d.instance !== this.instance);
+      const elsewhere = (await this.drillsOf(jobId)).find(
+        (d) => d.status === 'running' && d.instance !== this.instance,
+      );
       if (elsewhere) {
         throw new LifeboatError(
           'BUSY',
@@ -457,13 +468,17 @@ export class JobManager {
       });
     }
     const html = await readFile(reportPath, 'utf8').catch((err: unknown) => {
-      throw new LifeboatError('NOT_FOUND', 'The report file of this restore drill is gone from this computer.', {
-        hint: drill.reportSnapshotId
-          ? `A copy is in the repository: snapshot ${drill.reportSnapshotId.slice(0, 8)} (tag lifeboat-drill-report).`
-          : 'Run a new restore drill.',
-        details: reportPath,
-        cause: err,
-      });
+      throw new LifeboatError(
+        'NOT_FOUND',
+        'The report file of this restore drill is gone from this computer.',
+        {
+          hint: drill.reportSnapshotId
+            ? `A copy is in the repository: snapshot ${drill.reportSnapshotId.slice(0, 8)} (tag lifeboat-drill-report).`
+            : 'Run a new restore drill.',
+          details: reportPath,
+          cause: err,
+        },
+      );
     });
     return { html, path: reportPath, passed: drill.status === 'passed' };
   }

@@ -5,7 +5,9 @@
  * host and the desktop app may change while another of them runs the scheduler, so the store
  * re-reads the file when it changed on disk; a damaged file must be set aside and reported instead
  * of crashing the app or being silently reset (conf either throws or clears it); and history and run
- * state stay out of it (they are append-only files of their own). Writes are atomic (temp + rename).
+ * state stay out of it (they are append-only files of their own). Writes are atomic (temp + rename)
+ * and happen under `jobs.json.lock` after re-reading the file, so two processes changing jobs at the
+ * same time (the app pauses a job while `lifeboat job edit` renames another) keep both changes.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { z } from 'zod';
 import { LifeboatError } from '../../shared/errors.ts';
 import { jobSchema, type Job } from '../../shared/jobs.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { withFileLock } from './file-lock.ts';
 import { validateRetention } from './retention.ts';
 import { validateSchedule } from './schedule.ts';
 
@@ -81,6 +84,21 @@ export class JobStore {
     });
   }
 
+  /**
+   * Changes one job from its newest copy on disk (under the lock), so a change to one field (pausing)
+   * does not undo another process's change to other fields made since this one last read the job.
+   */
+  async update(id: string, change: (job: Job) => Job): Promise<Job | undefined> {
+    return this.#mutate((jobs) => {
+      const i = jobs.findIndex((j) => j.id === id);
+      if (i === -1) return undefined;
+      const parsed = jobSchema.parse(change(structuredClone(jobs[i]!)));
+      validateJob(parsed);
+      jobs[i] = parsed;
+      return parsed;
+    });
+  }
+
   async remove(id: string): Promise<boolean> {
     return this.#mutate((jobs) => {
       const i = jobs.findIndex((j) => j.id === id);
@@ -90,15 +108,21 @@ export class JobStore {
     });
   }
 
-  /** Read-modify-write, one at a time, always from the newest file on disk. */
+  /**
+   * Read-modify-write, one at a time in this process and, through the lock file, across processes;
+   * always from the file as it is on disk now (read again in full: a same-size rewrite within the
+   * same millisecond could reuse the inode and fool the change check).
+   */
   #mutate<T>(change: (jobs: Job[]) => T): Promise<T> {
-    const next = this.#writing.then(async () => {
-      await this.#refresh();
-      const jobs = structuredClone(this.#jobs);
-      const result = change(jobs);
-      await this.#write(jobs);
-      return result;
-    });
+    const next = this.#writing.then(() =>
+      withFileLock(`${this.file}.lock`, async () => {
+        await this.#refresh(true);
+        const jobs = structuredClone(this.#jobs);
+        const result = change(jobs);
+        if (result !== undefined && result !== false) await this.#write(jobs);
+        return result;
+      }),
+    );
     this.#writing = next.catch(() => undefined);
     return next;
   }
@@ -114,8 +138,12 @@ export class JobStore {
     return st ? `${st.mtimeMs}:${st.size}:${st.ino}` : undefined;
   }
 
-  /** Single flight: two readers must not both move a damaged file aside. */
-  #refresh(): Promise<void> {
+  /** Single flight: two readers must not both move a damaged file aside. `full` ignores the change check. */
+  async #refresh(full = false): Promise<void> {
+    if (full) {
+      while (this.#refreshing) await this.#refreshing;
+      this.#seen = 'unknown'; // never equal to a signature, not even "no file"
+    }
     this.#refreshing ??= this.#reload().finally(() => (this.#refreshing = undefined));
     return this.#refreshing;
   }

@@ -4,7 +4,6 @@ import { useIsMutating } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatLocation } from '../../shared/locations.ts';
-import { isDatabaseDumpPath } from '../../shared/sources.ts';
 import type { FileMatch, RepositoryInfo, RestoreRequest, SnapshotInfo } from '../../shared/repositories.ts';
 import { EmptyPanel } from '../components/empty-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
@@ -18,6 +17,7 @@ import { DatabaseRestoreForm } from '../restore/database-restore-form.tsx';
 import { DatabaseRestoreProgress, DatabaseRestoreReportView } from '../restore/database-restore-result.tsx';
 import {
   restoreKeys,
+  useDatabaseCopyToOffer,
   useRepositories,
   useRestore,
   useRestoreDatabase,
@@ -118,8 +118,8 @@ function VersionAndFiles({ repositoryId, snapshots }: { repositoryId: string; sn
   const restore = useRestore();
   const restoreDatabase = useRestoreDatabase();
   const include = useMemo(() => includeList(selected), [selected]);
-  // One database copy ticked: it can also go straight into a database (the usual wish).
-  const dumpPath = include.length === 1 && isDatabaseDumpPath(include[0]!) ? include[0]! : null;
+  // One database copy ticked (or its folder): it can also go straight into a database (the usual wish).
+  const dumpPath = useDatabaseCopyToOffer(repositoryId, snapshot?.id ?? '', include);
   const [how, setHow] = useState<'database' | 'files'>('database');
 
   const pickVersion = (s: SnapshotInfo) => go({ repo: repositoryId, snapshot: s.id, path: '/' });

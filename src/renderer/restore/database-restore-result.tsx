@@ -1,10 +1,11 @@
-import { Alert, Box, Button, Code, DataList, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Box, Button, Code, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProgressEvent } from '../../shared/contract.ts';
 import type { DatabaseRestoreReport } from '../../shared/sources.ts';
 import { useEvent } from '../api/client-context.tsx';
+import { LabelledValues } from '../components/labelled-values.tsx';
 import { useFormat } from '../i18n/format.ts';
 import { useCancelRestore } from './queries.ts';
 import { formatEta } from './restore-model.ts';
@@ -100,18 +101,16 @@ export function DatabaseRestoreReportView({
             ? t('restore.database.report.okFileText', { name: report.target })
             : t('restore.database.report.okText', { name: report.target })}
       </Alert>
-      <DataList labelWidth={200}>
-        {rows.map(([label, value]) => (
-          <DataList.Item key={label}>
-            <DataList.ItemLabel>{label}</DataList.ItemLabel>
-            <DataList.ItemValue>
-              <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                {value}
-              </Text>
-            </DataList.ItemValue>
-          </DataList.Item>
-        ))}
-      </DataList>
+      <LabelledValues
+        labelWidth={200}
+        rows={rows.map(([label, value]) => [
+          label,
+          // Database names and file paths can be long words: break them rather than widen the page.
+          <Text key={label} size="sm" style={{ wordBreak: 'break-all' }}>
+            {value}
+          </Text>,
+        ])}
+      />
       <Stack gap={4} aria-label={t('restore.database.report.checks')}>
         <Text size="sm" fw={600}>
           {t('restore.database.report.checks')}

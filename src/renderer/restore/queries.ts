@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import type { OperationInput } from '../../shared/contract.ts';
 import type { RestoreRequest } from '../../shared/repositories.ts';
 import { useClient } from '../api/client-context.tsx';
+import { databaseCopyToOffer, tickedDumpFolder } from './restore-model.ts';
 
 export const restoreKeys = {
   repositories: ['listRepositories'],
@@ -49,6 +50,22 @@ export function useSnapshotDir(repositoryId: string, snapshotId: string, path: s
     queryFn: () => client.call('listSnapshotDir', { repositoryId, snapshotId, path }),
     gcTime: 5 * 60_000,
   });
+}
+
+/**
+ * The database copy to offer "Restore into a database" for (see `databaseCopyToOffer`): when the one
+ * ticked path is a folder of copies, its listing (the cached one, when the person opened it) decides.
+ */
+export function useDatabaseCopyToOffer(repositoryId: string, snapshotId: string, include: readonly string[]) {
+  const client = useClient();
+  const folder = tickedDumpFolder(include);
+  const listing = useQuery({
+    queryKey: restoreKeys.dir(repositoryId, snapshotId, folder ?? ''),
+    queryFn: () => client.call('listSnapshotDir', { repositoryId, snapshotId, path: folder! }),
+    enabled: folder !== null,
+    gcTime: 5 * 60_000,
+  });
+  return databaseCopyToOffer(include, folder ? listing.data?.entries : undefined);
 }
 
 /**

@@ -3,14 +3,8 @@
  * which days have versions, and the suggested folder name. No React here, so it is tested on Node.
  */
 import type { SnapshotInfo, TreeEntry } from '../../shared/repositories.ts';
-
-/** Restore drills file their report as a small snapshot with this tag: a record, not a version to restore. */
-export const drillReportTag = 'lifeboat-drill-report';
-
-/** The versions a person restores from: every snapshot except the drills' reports. */
-export function backupVersions(snapshots: SnapshotInfo[]): SnapshotInfo[] {
-  return snapshots.filter((s) => !s.tags.includes(drillReportTag));
-}
+export { backupVersions, drillReportTag } from '../../shared/repositories.ts';
+import { isDatabaseDumpPath } from '../../shared/sources.ts';
 
 /** `/a/b/c` → `/a/b`; the top stays `/`. */
 export function parentPath(path: string): string {
@@ -138,6 +132,38 @@ export function toggleEntry(
     return next;
   }
   return withoutInside(selected, path).add(path);
+}
+
+/** The folders a backup puts database copies in. */
+const dumpFolders = new Set(['/postgres', '/mysql', '/sqlite']);
+
+/**
+ * The one folder of database copies that is all that is ticked (`include` from `includeList`), whose
+ * listing decides whether it holds a single copy to offer "Restore into a database" for.
+ */
+export function tickedDumpFolder(include: readonly string[]): string | null {
+  return include.length === 1 && dumpFolders.has(include[0]!) ? include[0]! : null;
+}
+
+/** The only database copy among a folder's entries (its `.info.json` notes are not copies); else null. */
+export function singleDumpIn(entries: readonly TreeEntry[]): string | null {
+  const dumps = entries.filter(
+    (e) => e.type === 'file' && !e.name.endsWith('.info.json') && isDatabaseDumpPath(e.path),
+  );
+  return dumps.length === 1 ? dumps[0]!.path : null;
+}
+
+/**
+ * The database copy that "Restore into a database" is offered for: the one ticked copy, or the only
+ * copy in the one ticked folder of copies (/postgres holding crm.sql and crm.info.json).
+ * `folderEntries`: the listing of that folder, once loaded.
+ */
+export function databaseCopyToOffer(
+  include: readonly string[],
+  folderEntries: readonly TreeEntry[] | undefined,
+): string | null {
+  if (include.length === 1 && isDatabaseDumpPath(include[0]!)) return include[0]!;
+  return tickedDumpFolder(include) && folderEntries ? singleDumpIn(folderEntries) : null;
 }
 
 /** A local calendar day as `YYYY-MM-DD` (the calendar's own format). */

@@ -1,7 +1,8 @@
-import { Alert, Box, Button, Code, DataList, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Box, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RestoreReport } from '../../shared/repositories.ts';
+import { LabelledValues } from '../components/labelled-values.tsx';
 import { useFormat } from '../i18n/format.ts';
 
 /** The end of a restore: what came back, that it was checked, any problems per file, and where it is. */
@@ -39,36 +40,30 @@ export function RestoreReportView({ report, include, onDone }: RestoreReportProp
           ? t('restore.report.okText', { n: format.number(report.filesVerified) })
           : t('restore.report.problemsText', { n: format.number(report.problems.length) })}
       </Alert>
-      <DataList labelWidth={200}>
-        {(
+      <LabelledValues
+        labelWidth={200}
+        rows={[
+          [t('restore.report.version'), format.dateTime(report.snapshotTime)],
+          [t('restore.report.filesRestored'), format.number(report.filesRestored)],
+          [t('restore.report.filesVerified'), format.number(report.filesVerified)],
+          [t('restore.report.size'), format.bytes(report.bytesRestored)],
           [
-            [t('restore.report.version'), format.dateTime(report.snapshotTime)],
-            [t('restore.report.filesRestored'), format.number(report.filesRestored)],
-            [t('restore.report.filesVerified'), format.number(report.filesVerified)],
-            [t('restore.report.size'), format.bytes(report.bytesRestored)],
-            [
-              t('restore.report.where'),
-              <Stack key="where" gap={2}>
-                {(include.length ? include.slice(0, listedItems) : ['']).map((p) => (
-                  <Code key={p} style={{ wordBreak: 'break-all' }}>
-                    {p ? restoredAt(report.targetPath, p) : report.targetPath}
-                  </Code>
-                ))}
-                {include.length > listedItems && (
-                  <Text size="sm">
-                    {t('restore.report.andMore', { n: format.number(include.length - listedItems) })}
-                  </Text>
-                )}
-              </Stack>,
-            ],
-          ] as const
-        ).map(([label, value]) => (
-          <DataList.Item key={label}>
-            <DataList.ItemLabel>{label}</DataList.ItemLabel>
-            <DataList.ItemValue>{value}</DataList.ItemValue>
-          </DataList.Item>
-        ))}
-      </DataList>
+            t('restore.report.where'),
+            <Stack key="where" gap={2}>
+              {(include.length ? include.slice(0, listedItems) : ['']).map((p) => (
+                <Code key={p} style={{ wordBreak: 'break-all' }}>
+                  {p ? restoredAt(report.targetPath, p) : report.targetPath}
+                </Code>
+              ))}
+              {include.length > listedItems && (
+                <Text size="sm">
+                  {t('restore.report.andMore', { n: format.number(include.length - listedItems) })}
+                </Text>
+              )}
+            </Stack>,
+          ],
+        ]}
+      />
       {report.problems.length > 0 && (
         <Table aria-label={t('restore.report.problemsLabel')} verticalSpacing={4}>
           <Table.Thead>

@@ -10,11 +10,11 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { IconFile, IconFolder, IconSearch } from '@tabler/icons-react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TreeEntry } from '../../shared/repositories.ts';
 import { QueryContent } from '../components/query-content.tsx';
+import { useVirtualRows } from '../components/use-virtual-rows.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useSnapshotDir } from './queries.ts';
 import {
@@ -101,15 +101,7 @@ function EntryList(props: TreeBrowserProps & { entries: TreeEntry[] }) {
   );
   // A folder above this one is ticked: everything here comes along, so nothing can be unticked here.
   const locked = chosenAbove(selected, props.path);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // No React Compiler in this app; the virtualizer re-renders the list itself on scroll.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: visible.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 12,
-  });
+  const { scrollRef, virtualizer, rowStyle } = useVirtualRows(visible.length, rowHeight, 12);
 
   if (props.entries.length === 0) return <Text c="dimmed">{t('restore.browser.emptyFolder')}</Text>;
 
@@ -169,19 +161,7 @@ function EntryList(props: TreeBrowserProps & { entries: TreeEntry[] }) {
             const entry = visible[item.index]!;
             const isDir = entry.type === 'dir';
             return (
-              <Group
-                key={entry.path}
-                role="listitem"
-                pos="absolute"
-                top={0}
-                left={0}
-                w="100%"
-                h={rowHeight}
-                px="sm"
-                gap="sm"
-                wrap="nowrap"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
+              <Group key={entry.path} role="listitem" px="sm" gap="sm" wrap="nowrap" style={rowStyle(item)}>
                 <Checkbox
                   aria-label={t('restore.browser.select', { name: entry.name })}
                   checked={isSelected(selected, entry.path)}

@@ -2,10 +2,10 @@ import '@mantine/dates/styles.css';
 import 'dayjs/locale/ru';
 import { Badge, Box, Button, Group, Indicator, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
 import { DatePicker } from '@mantine/dates';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SnapshotInfo } from '../../shared/repositories.ts';
+import { useVirtualRows } from '../components/use-virtual-rows.ts';
 import { useFormat } from '../i18n/format.ts';
 import { dayKey, versionsNewestFirst, versionsPerDay } from './restore-model.ts';
 
@@ -18,15 +18,25 @@ interface VersionPickerProps {
 /**
  * A calendar whose days with versions carry a dot, next to the list of versions (newest first). Picking
  * a day narrows the list to that day; the list is virtualized because hourly backups add up to thousands.
+ * The chosen version's day stays marked in the calendar, which turns to its month when the choice
+ * comes from the list (or a link).
  */
 export function VersionPicker({ snapshots, selectedId, onSelect }: VersionPickerProps) {
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const perDay = useMemo(() => versionsPerDay(snapshots), [snapshots]);
   const selected = snapshots.find((s) => s.id === selectedId) ?? null;
-  const [day, setDay] = useState<string | null>(selected ? dayKey(selected.time) : null);
+  const selectedDay = selected ? dayKey(selected.time) : null;
+  const [day, setDay] = useState<string | null>(selectedDay);
   const list = useMemo(() => versionsNewestFirst(snapshots, day), [snapshots, day]);
   const newest = useMemo(() => versionsNewestFirst(snapshots)[0], [snapshots]);
+  // The month shown: follows a newly chosen version (adjusted during render, not in an effect).
+  const [month, setMonth] = useState(selectedDay ?? (newest ? dayKey(newest.time) : dayKey(new Date())));
+  const [monthFor, setMonthFor] = useState(selectedId);
+  if (monthFor !== selectedId) {
+    setMonthFor(selectedId);
+    if (selectedDay) setMonth(selectedDay);
+  }
 
   return (
     <Group align="flex-start" gap="lg" wrap="wrap">
@@ -36,10 +46,13 @@ export function VersionPicker({ snapshots, selectedId, onSelect }: VersionPicker
           value={day}
           onChange={(value) => setDay(value)}
           allowDeselect
-          defaultDate={newest ? dayKey(newest.time) : undefined}
+          date={month}
+          onDateChange={setMonth}
           maxDate={dayKey(new Date())}
           getDayProps={(date) => ({
             disabled: !perDay.has(date),
+            // The filtered day, or else the chosen version's day (clicking it then narrows the list).
+            selected: date === (day ?? selectedDay),
             'aria-label': perDay.has(date)
               ? t('restore.versions.dayWithVersions', {
                   n: perDay.get(date) ?? 0,
@@ -53,6 +66,14 @@ export function VersionPicker({ snapshots, selectedId, onSelect }: VersionPicker
             </Indicator>
           )}
           aria-label={t('restore.versions.calendar')}
+          ariaLabels={{
+            previousMonth: t('restore.versions.calendarControls.previousMonth'),
+            nextMonth: t('restore.versions.calendarControls.nextMonth'),
+            previousYear: t('restore.versions.calendarControls.previousYear'),
+            nextYear: t('restore.versions.calendarControls.nextYear'),
+            previousDecade: t('restore.versions.calendarControls.previousDecade'),
+            nextDecade: t('restore.versions.calendarControls.nextDecade'),
+          }}
         />
         <Text size="xs" c="dimmed" maw={260}>
           {t('restore.versions.calendarHint')}
@@ -94,15 +115,7 @@ function VersionList({ list, latestId, selectedId, onSelect }: VersionListProps)
     () => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }),
     [i18n.language],
   );
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // No React Compiler in this app; the virtualizer re-renders the list itself on scroll.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: list.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-  });
+  const { scrollRef, virtualizer, rowStyle } = useVirtualRows(list.length, rowHeight, 8);
 
   return (
     <Paper
@@ -127,14 +140,9 @@ function VersionList({ list, latestId, selectedId, onSelect }: VersionListProps)
               role="option"
               aria-selected={active}
               onClick={() => onSelect(snapshot)}
-              pos="absolute"
-              top={0}
-              left={0}
-              w="100%"
-              h={rowHeight}
               px="sm"
               style={{
-                transform: `translateY(${item.start}px)`,
+                ...rowStyle(item),
                 background: active ? 'var(--mantine-primary-color-light)' : undefined,
                 borderBottom: '1px solid var(--mantine-color-default-border)',
               }}

@@ -26,6 +26,7 @@ import { QueryContent } from '../components/query-content.tsx';
 import {
   customKeepFields,
   draftFromForm,
+  drillSampleLimits,
   formFromJob,
   validateJobForm,
   type JobFormValues,
@@ -51,6 +52,7 @@ const scheduleKinds: ScheduleKind[] = ['daily', 'weekly', 'hourly', 'manual', 'c
 const retentionKinds: RetentionKind[] = ['preset', 'custom', 'keep-all'];
 const presets: RetentionPreset[] = ['standard', 'compact', 'long'];
 const periods = ['never', 'daily', 'weekly', 'monthly'] as const;
+const drillPeriods: JobFormValues['drillEvery'][] = ['weekly', 'monthly', 'quarterly'];
 
 function JobForm({ job, onClose }: { job: Job; onClose: () => void }) {
   const { t, i18n } = useTranslation();
@@ -309,6 +311,37 @@ function JobForm({ job, onClose }: { job: Job; onClose: () => void }) {
               onChange={(v) => set('readDataPercent', Math.min(100, Math.max(1, Number(v) || 1)))}
               w={160}
               disabled={values.readDataEvery === 'never'}
+            />
+          </Group>
+        </Stack>
+      </Fieldset>
+
+      <Fieldset legend={t('settings.jobs.drill.title')}>
+        <Stack gap="sm">
+          <Switch
+            label={t('settings.jobs.drill.enabled')}
+            description={t('settings.jobs.drill.hint')}
+            checked={values.drillEnabled}
+            onChange={(e) => set('drillEnabled', e.currentTarget.checked)}
+          />
+          <Group gap="sm" align="flex-end">
+            <NativeSelect
+              label={t('settings.jobs.drill.every')}
+              value={values.drillEvery}
+              data={drillPeriods.map((p) => ({ value: p, label: t(`settings.jobs.drill.periods.${p}`) }))}
+              onChange={(e) => set('drillEvery', e.currentTarget.value as JobFormValues['drillEvery'])}
+              w={220}
+              disabled={!values.drillEnabled}
+            />
+            <NumberInput
+              label={t('settings.jobs.drill.sampleFiles')}
+              min={drillSampleLimits.min}
+              max={drillSampleLimits.max}
+              allowDecimal={false}
+              value={values.drillSampleFiles}
+              onChange={(v) => set('drillSampleFiles', Number(v) || drillSampleLimits.min)}
+              w={220}
+              disabled={!values.drillEnabled}
             />
           </Group>
         </Stack>

@@ -44,8 +44,15 @@ export interface JobFormValues {
   onFailure: boolean;
   /** '' means off. */
   noSuccessForHours: number | '';
+  /** Restore test: restore a few files now and then and compare them with the backup. */
+  drillEnabled: boolean;
+  drillEvery: Job['drill']['every'];
+  drillSampleFiles: number;
   enabled: boolean;
 }
+
+/** The restore test restores at most this many files (the job model's limit). */
+export const drillSampleLimits = { min: 1, max: 10_000 } as const;
 
 const lines = (text: string, separators = /\n/) =>
   text
@@ -85,6 +92,9 @@ export function formFromJob(job: Job): JobFormValues {
     onWarning: job.notifications.onWarning,
     onFailure: job.notifications.onFailure,
     noSuccessForHours: job.notifications.noSuccessForHours ?? '',
+    drillEnabled: job.drill.enabled,
+    drillEvery: job.drill.every,
+    drillSampleFiles: job.drill.sampleFiles,
     enabled: job.enabled,
   };
 }
@@ -114,7 +124,7 @@ function retentionFromForm(v: JobFormValues): Retention {
   return { kind: 'custom', ...counts, ...(v.keepWithin.trim() ? { keepWithin: v.keepWithin.trim() } : {}) };
 }
 
-/** The draft to save: the form's fields over the stored job (destination, copy and drills are kept). */
+/** The draft to save: the form's fields over the stored job (destination and copy are kept). */
 export function draftFromForm(job: Job, v: JobFormValues): JobDraft {
   return {
     id: job.id,
@@ -146,7 +156,14 @@ export function draftFromForm(job: Job, v: JobFormValues): JobDraft {
       onFailure: v.onFailure,
       noSuccessForHours: v.noSuccessForHours === '' ? null : v.noSuccessForHours,
     },
-    drill: job.drill,
+    drill: {
+      enabled: v.drillEnabled,
+      every: v.drillEvery,
+      sampleFiles: Math.min(
+        drillSampleLimits.max,
+        Math.max(drillSampleLimits.min, Math.round(v.drillSampleFiles)),
+      ),
+    },
     enabled: v.enabled,
   };
 }

@@ -1,27 +1,13 @@
 import { AppShell, Burger, Container, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useEffect, useRef, type ComponentType } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BackupsPage } from '../pages/backups-page.tsx';
-import { DashboardPage } from '../pages/dashboard-page.tsx';
-import { RestorePage } from '../pages/restore-page.tsx';
-import { SettingsPage } from '../pages/settings-page.tsx';
-import { ConnectPage } from '../wizard/connect-page.tsx';
-import { SetupPage } from '../wizard/setup-page.tsx';
 import { useRoute, type RouteId } from '../router/hash-router.ts';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { Logo } from './logo.tsx';
 import { NavLinks } from './nav-links.tsx';
+import { pages, PageLoading } from './pages.tsx';
 import { VersionNote } from './version-note.tsx';
-
-const pages: Record<RouteId, ComponentType> = {
-  dashboard: DashboardPage,
-  backups: BackupsPage,
-  restore: RestorePage,
-  settings: SettingsPage,
-  setup: SetupPage,
-  connect: ConnectPage,
-};
 
 export function AppLayout() {
   const { t } = useTranslation();
@@ -72,14 +58,21 @@ export function AppLayout() {
       <AppShell.Main>
         <Container size="md" px={0}>
           <ConnectionBanner />
-          <Page />
+          {/* Keyed: a screen not loaded yet shows the spinner at once, not the previous screen. */}
+          <Suspense key={route} fallback={<PageLoading />}>
+            <Page />
+          </Suspense>
         </Container>
       </AppShell.Main>
     </AppShell>
   );
 }
 
-/** After the user navigates (not on first load), move focus to the new page's heading. */
+/**
+ * After the user navigates (not on first load), move focus to the new page's heading. A screen opened
+ * for the first time shows its heading only once its code arrived, so this waits for it (a few seconds
+ * at most).
+ */
 function useRouteFocus(route: RouteId): void {
   const first = useRef(true);
   useEffect(() => {
@@ -87,6 +80,14 @@ function useRouteFocus(route: RouteId): void {
       first.current = false;
       return;
     }
-    document.getElementById('page-title')?.focus();
+    const giveUpAt = performance.now() + 3000;
+    let frame = 0;
+    const focusHeading = () => {
+      const heading = document.getElementById('page-title');
+      if (heading) heading.focus();
+      else if (performance.now() < giveUpAt) frame = requestAnimationFrame(focusHeading);
+    };
+    focusHeading();
+    return () => cancelAnimationFrame(frame);
   }, [route]);
 }

@@ -104,6 +104,7 @@ function ChangeList({ changes, roots }: { changes: SnapshotChange[]; roots: stri
                 variant="light"
                 color={look.color}
                 radius="xl"
+                role="img" // a named image: a plain div may not carry a label
                 aria-label={t(`backups.diff.kinds.${c.change}`)}
               >
                 <Icon size={12} />

@@ -5,6 +5,7 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient, useEvent } from '../api/client-context.tsx';
 import { statusOfRun, type VersionStatus } from './versions.ts';
+import { backupVersions } from '../../shared/repositories.ts';
 
 export const timelineKeys = {
   repositories: ['listRepositories'] as const,
@@ -27,6 +28,8 @@ export function useSnapshots(repositoryId: string | null) {
   return useQuery({
     queryKey: timelineKeys.snapshots(repositoryId ?? ''),
     queryFn: () => client.call('listSnapshots', { repositoryId: repositoryId! }),
+    // Drill reports are records of restore tests, not versions of the data.
+    select: backupVersions,
     enabled: repositoryId !== null,
     // New backups arrive while the page is open; a minute old is fine.
     staleTime: 60_000,

@@ -15,24 +15,13 @@ import { Service } from '../../../src/engine/service.ts';
 import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import type { ProgressEvent } from '../../../src/shared/contract.ts';
-import { LifeboatError } from '../../../src/shared/errors.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
 import { freePort, hasPostgres, startPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
-import { crmChangesSql, crmSchemaSql, crmTables, tableState } from './crm-fixture.ts';
+import { crmChangesSql, crmSchemaSql, crmTables, errorOf, tableState } from './crm-fixture.ts';
 
 const repoPassword = 'restore database test';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-restore-db-'));
-
-async function errorOf(p: Promise<unknown>): Promise<LifeboatError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LifeboatError) return err;
-    throw err;
-  }
-  throw new Error('expected a LifeboatError');
-}
 
 describe.skipIf(!hasPostgres)('restoreDatabase (Service, real PostgreSQL)', () => {
   let pg: DbServer;

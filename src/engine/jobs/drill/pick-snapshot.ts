@@ -6,9 +6,10 @@
 import { LifeboatError } from '../../../shared/errors.ts';
 import type { Repository } from '../../repo/repository.ts';
 import type { SnapshotFilter, SnapshotWithId } from '../../repo/snapshot.ts';
+import { drillReportTag } from '../../../shared/repositories.ts';
 
 /** Tag of the snapshots that hold drill reports (store-report.ts). */
-export const drillReportTag = 'lifeboat-drill-report';
+export { drillReportTag };
 
 /** mulberry32: small, fast, and good enough to pick snapshots and samples reproducibly. */
 export function createSeededRandom(seed: number): () => number {

@@ -1,10 +1,11 @@
-import { Button, DataList, Group, List, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, List, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CloudAccountInfo } from '../../../shared/contract.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { LabelledValues } from '../../components/labelled-values.tsx';
 import { useAccounts } from '../cloud-sign-in.tsx';
 import { describePlan } from '../wording.ts';
 import { needsPassword } from '../../../shared/sources.ts';
@@ -95,14 +96,7 @@ export function ReviewStep({
           maw={460}
         />
       )}
-      <DataList labelWidth={160}>
-        {rows.map(([label, value]) => (
-          <DataList.Item key={label}>
-            <DataList.ItemLabel>{label}</DataList.ItemLabel>
-            <DataList.ItemValue>{value}</DataList.ItemValue>
-          </DataList.Item>
-        ))}
-      </DataList>
+      <LabelledValues rows={rows} labelWidth={160} />
       {askPasswords && data.sources.some(needsPassword) && (
         <Stack gap="xs">
           <Text size="sm">{t('wizard.review.passwordsAgain')}</Text>
