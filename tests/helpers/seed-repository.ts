@@ -163,8 +163,9 @@ function summary(version: number, start: Date, totalFiles: number, totalBytes: n
     dirs_unmodified: 2,
     data_blobs: 2,
     tree_blobs: 5,
-    data_added: 1000 + (version % 17) * 12_345,
-    data_added_packed: 600 + (version % 17) * 7_000,
+    // What a version adds never exceeds what it holds (a screen showing "added 109 kB of 23 kB" would lie).
+    data_added: Math.min(totalBytes, 1000 + (version % 17) * 1_234),
+    data_added_packed: Math.min(totalBytes, 600 + (version % 17) * 700),
     total_files_processed: totalFiles,
     total_bytes_processed: totalBytes,
   };

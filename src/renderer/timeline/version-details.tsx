@@ -153,7 +153,8 @@ function ComparePanel({
 
   return (
     <Stack gap="sm">
-      <SimpleGrid cols={2} spacing="sm">
+      {/* One under the other: a full date and job name do not fit side by side in this column. */}
+      <SimpleGrid cols={1} spacing="sm">
         <Select
           label={t('backups.compare.a')}
           data={options}
