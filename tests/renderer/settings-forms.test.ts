@@ -46,8 +46,18 @@ describe('the job form', () => {
   it('gives back the same job when nothing was changed', () => {
     const draft = draftFromForm(job, formFromJob(job));
     expect(jobDraftSchema.parse(draft)).toEqual(draft);
-    const { createdAt: _c, updatedAt: _u, ...rest } = job;
+    const { createdAt: _c, updatedAt: _u, enabled: _e, ...rest } = job;
     expect(draft).toEqual(rest);
+  });
+
+  it('sends `enabled` only when the user switched it, so a pause made elsewhere survives', () => {
+    expect(draftFromForm(job, formFromJob(job))).not.toHaveProperty('enabled');
+    expect(draftFromForm(job, { ...formFromJob(job), enabled: false }).enabled).toBe(false);
+    const paused = { ...job, enabled: false };
+    expect(draftFromForm(paused, { ...formFromJob(paused), enabled: true }).enabled).toBe(true);
+    // Paused elsewhere while the form was open: the refreshed job says paused, the form still "on".
+    const opened = formFromJob(job);
+    expect(draftFromForm(paused, { ...opened, name: 'CRM 2' }, opened)).not.toHaveProperty('enabled');
   });
 
   it('changes the schedule, keeping the time zone, and sorts the days', () => {

@@ -5,7 +5,8 @@
  * is checked with lstat and must be a real folder, never a symlink; files are written with
  * O_NOFOLLOW|O_EXCL to a temporary name and renamed into place; symlinks are created last, so
  * nothing is ever written through one. Result: nothing lands outside the target. Every blob is
- * verified against its id before it is written (restore-job.ts).
+ * verified against its id before it is written (restore-job.ts). A restore that cannot fit on the
+ * target's disk is refused with DISK_FULL before anything is written (restore-space.ts).
  *
  * File content is restored pack by pack, decoding in worker threads (restore-files.ts).
  */
@@ -19,6 +20,7 @@ import { buildRestorePlan, displayPath, parseIncludes } from './restore-plan.ts'
 import type { PlanItem } from './restore-plan.ts';
 import type { SnapshotWithId } from './snapshot.ts';
 import { SafeWriter } from './safe-writer.ts';
+import { ensureRoomForRestore, type FreeSpace } from './restore-space.ts';
 
 export interface RestoreProgress {
   filesDone: number;
@@ -40,6 +42,8 @@ export interface RestoreOptions {
   parallel?: number;
   /** Decoding threads; default one per core (at most 4) for large restores, 0 (in process) for small ones. */
   workers?: number;
+  /** How free space is measured before writing (restore-space.ts); tests inject their own. */
+  freeSpace?: FreeSpace;
 }
 
 export interface RestoreIssue {
@@ -116,6 +120,7 @@ async function runRestore(
     blobs.set(item, entries);
   }
 
+  await ensureRoomForRestore(plan, opts.target, opts.overwrite ?? false, opts.freeSpace);
   try {
     await fs.mkdir(opts.target, { recursive: true, mode: 0o700 });
   } catch (err) {

@@ -56,7 +56,8 @@ const drillPeriods: JobFormValues['drillEvery'][] = ['weekly', 'monthly', 'quart
 
 function JobForm({ job, onClose }: { job: Job; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const [values, setValues] = useState<JobFormValues>(() => formFromJob(job));
+  const [opened] = useState<JobFormValues>(() => formFromJob(job));
+  const [values, setValues] = useState<JobFormValues>(opened);
   const [showErrors, setShowErrors] = useState(false);
   const save = useSaveJob();
   const errors = showErrors ? validateJobForm(values) : {};
@@ -68,7 +69,7 @@ function JobForm({ job, onClose }: { job: Job; onClose: () => void }) {
 
   const submit = () => {
     if (Object.keys(validateJobForm(values)).length > 0) return setShowErrors(true);
-    save.mutate({ job: draftFromForm(job, values) }, { onSuccess: onClose });
+    save.mutate({ job: draftFromForm(job, values, opened) }, { onSuccess: onClose });
   };
 
   return (

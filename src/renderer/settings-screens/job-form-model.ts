@@ -124,8 +124,18 @@ function retentionFromForm(v: JobFormValues): Retention {
   return { kind: 'custom', ...counts, ...(v.keepWithin.trim() ? { keepWithin: v.keepWithin.trim() } : {}) };
 }
 
-/** The draft to save: the form's fields over the stored job (destination and copy are kept). */
-export function draftFromForm(job: Job, v: JobFormValues): JobDraft {
+/**
+ * The draft to save: the form's fields over the stored job (destination and copy are kept).
+ * `enabled` is sent only when the user switched it here: a pause made elsewhere while the form was
+ * open (tray, another window, `lifeboat job pause`) must survive, and the engine keeps the stored
+ * value when a draft leaves it out. `opened` is the form as it was opened: `job` itself may have been
+ * refreshed since (with that pause in it).
+ */
+export function draftFromForm(
+  job: Job,
+  v: JobFormValues,
+  opened: JobFormValues = formFromJob(job),
+): JobDraft {
   return {
     id: job.id,
     name: v.name.trim(),
@@ -164,7 +174,7 @@ export function draftFromForm(job: Job, v: JobFormValues): JobDraft {
         Math.max(drillSampleLimits.min, Math.round(v.drillSampleFiles)),
       ),
     },
-    enabled: v.enabled,
+    ...(v.enabled === opened.enabled ? {} : { enabled: v.enabled }),
   };
 }
 

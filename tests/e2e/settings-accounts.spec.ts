@@ -1,0 +1,65 @@
+import { expect, test, type Page } from '@playwright/test';
+import { DriveEmulator } from '../emulators/gdrive/server.ts';
+import { openApp, shot, useHost } from './fixtures.ts';
+
+/**
+ * Settings → Storage and accounts with Google Drive (its emulator): sign in, sign in again, and
+ * disconnect after the confirmation, following the sign-in link the page shows (a server cannot
+ * open the user's browser).
+ */
+let drive: DriveEmulator;
+test.beforeAll(async () => {
+  drive = await DriveEmulator.start();
+});
+test.afterAll(async () => {
+  await drive?.close();
+});
+const host = useHost({
+  env: () => ({
+    LIFEBOAT_GDRIVE_URL: drive.url,
+    LIFEBOAT_GOOGLE_OAUTH_URL: drive.url,
+    LIFEBOAT_GOOGLE_CLIENT_ID: drive.clientId,
+    LIFEBOAT_GOOGLE_CLIENT_SECRET: drive.clientSecret,
+  }),
+});
+
+/** Follows the page's sign-in link; the emulator's consent page approves and redirects to the engine. */
+async function followSignInLink(page: Page): Promise<void> {
+  const link = page.getByRole('link', { name: 'open it here' });
+  await expect(link).toBeVisible();
+  const [signInPage] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await signInPage.waitForLoadState();
+  await expect(link).toBeHidden({ timeout: 20_000 }); // signing in finished
+  await signInPage.close();
+}
+
+test('Google Drive: sign in, sign in again, disconnect', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openApp(page, host, '#/settings?tab=destinations');
+  const accounts = page.getByRole('table', { name: 'Cloud accounts' });
+  await expect(page.getByText('No cloud account is connected.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Connect Google Drive' }).click();
+  await followSignInLink(page);
+  const row = accounts.getByRole('row', { name: /owner@example\.com/ });
+  await expect(row).toBeVisible();
+  await expect(row.getByText('Google Drive')).toBeVisible();
+  // The button's "waiting" look fades out: photograph it settled.
+  await expect(page.getByRole('button', { name: 'Connect Google Drive' })).toBeEnabled();
+  await expect(page.locator('.mantine-Button-loader')).toHaveCount(0);
+  await shot(page, 'settings-accounts-signed-in-en');
+
+  // Signing in again to the same account replaces its sign-in: still one row.
+  await row.getByRole('button', { name: 'Sign in again' }).click();
+  await followSignInLink(page);
+  await expect(accounts.getByRole('row')).toHaveCount(1);
+  await expect(page.getByText('Signing in did not work.')).toBeHidden();
+
+  await row.getByRole('button', { name: 'Disconnect' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Disconnect owner@example.com?' });
+  await expect(dialog.getByText('Nothing in the account is deleted.', { exact: false })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(accounts).toBeHidden();
+  await expect(page.getByText('No cloud account is connected.')).toBeVisible();
+});
