@@ -8,6 +8,7 @@
  * outside the target (UNSAFE_PATH) before anything is written, and it verifies every blob it writes.
  */
 import { LifeboatError } from '../../shared/errors.ts';
+import { ExclusiveTask } from '../exclusive-task.ts';
 import type { RestoreReport, RestoreRequest } from '../../shared/repositories.ts';
 import { lockRepository, type RepoLock } from '../repo/lock.ts';
 import { restoreSnapshot } from '../repo/restore.ts';
@@ -23,43 +24,23 @@ import { isoTime } from './snapshot-list.ts';
 
 export class RestoreSessions {
   readonly #deps: RepositoriesDeps;
-  #running: AbortController | undefined;
-  #finished: Promise<unknown> = Promise.resolve();
+  readonly #task = new ExclusiveTask('Another restore is in progress.');
 
   constructor(deps: RepositoriesDeps) {
     this.#deps = deps;
   }
 
   /** Stops the restore in progress (the app is closing) and waits until it has tidied up. */
-  async close(): Promise<void> {
-    this.cancel();
-    await this.#finished;
+  close(): Promise<void> {
+    return this.#task.close();
   }
 
   cancel(): boolean {
-    if (!this.#running || this.#running.signal.aborted) return false;
-    this.#running.abort();
-    return true;
+    return this.#task.cancel();
   }
 
-  async restore(open: OpenRepository, request: RestoreRequest): Promise<RestoreReport> {
-    if (this.#running) {
-      throw new LifeboatError('BUSY', 'Another restore is in progress.', {
-        hint: 'Wait for it to finish, or stop it.',
-      });
-    }
-    const controller = new AbortController();
-    this.#running = controller;
-    const run = this.#run(open, request, controller.signal);
-    this.#finished = run.catch(() => undefined);
-    try {
-      return await run;
-    } catch (err) {
-      if (controller.signal.aborted) throw new LifeboatError('CANCELLED', 'The restore was cancelled.');
-      throw err;
-    } finally {
-      this.#running = undefined;
-    }
+  restore(open: OpenRepository, request: RestoreRequest): Promise<RestoreReport> {
+    return this.#task.run((signal) => this.#run(open, request, signal));
   }
 
   async #run(open: OpenRepository, request: RestoreRequest, signal: AbortSignal): Promise<RestoreReport> {

@@ -24,6 +24,7 @@ import { restoreStamp, truncateUtf8 } from './source.ts';
 import type { Census } from './source.ts';
 import { defaultSqliteTarget } from './sqlite/sqlite-restore.ts';
 import { readAll } from './tools/run-tool.ts';
+import { ExclusiveTask } from '../exclusive-task.ts';
 
 type Kind = DatabaseDumpInfo['kind'];
 type ServerJobSource = Exclude<DatabaseJobSource, { kind: 'sqlite' }>;
@@ -75,8 +76,7 @@ export function dumpKindAndName(dumpPath: string): { kind: Kind; name: string } 
 
 export class DatabaseRestores {
   readonly #deps: DatabaseRestoreDeps;
-  #running: AbortController | undefined;
-  #finished: Promise<unknown> = Promise.resolve();
+  readonly #task = new ExclusiveTask('Another database restore is in progress.');
 
   constructor(deps: DatabaseRestoreDeps) {
     this.#deps = deps;
@@ -87,14 +87,11 @@ export class DatabaseRestores {
   }
 
   cancel(): boolean {
-    if (!this.#running || this.#running.signal.aborted) return false;
-    this.#running.abort();
-    return true;
+    return this.#task.cancel();
   }
 
-  async close(): Promise<void> {
-    this.cancel();
-    await this.#finished;
+  close(): Promise<void> {
+    return this.#task.close();
   }
 
   async preview(ref: DumpRef): Promise<DatabaseDumpInfo> {
@@ -145,26 +142,12 @@ export class DatabaseRestores {
     });
   }
 
-  async restore(ref: DumpRef & { target: DatabaseRestoreTarget }): Promise<DatabaseRestoreReport> {
-    if (this.#running) {
-      throw new LifeboatError('BUSY', 'Another database restore is in progress.', {
-        hint: 'Wait for it to finish, or stop it.',
-      });
-    }
-    const controller = new AbortController();
-    this.#running = controller;
-    const run = this.#deps.withSnapshot(ref.repositoryId, ref.snapshotId, (repo, snapshot) =>
-      this.#run(repo, snapshot, ref, controller.signal),
+  restore(ref: DumpRef & { target: DatabaseRestoreTarget }): Promise<DatabaseRestoreReport> {
+    return this.#task.run((signal) =>
+      this.#deps.withSnapshot(ref.repositoryId, ref.snapshotId, (repo, snapshot) =>
+        this.#run(repo, snapshot, ref, signal),
+      ),
     );
-    this.#finished = run.catch(() => undefined);
-    try {
-      return await run;
-    } catch (err) {
-      if (controller.signal.aborted) throw new LifeboatError('CANCELLED', 'The restore was cancelled.');
-      throw err;
-    } finally {
-      this.#running = undefined;
-    }
   }
 
   async #run(

@@ -71,6 +71,13 @@ export interface ReportTexts {
   footer(version: string, date: string): string;
 }
 
+/** The database a dump tool belongs to, the same in every language. */
+const databaseNames: Record<NonNullable<DatabaseCheck['producer']>, string> = {
+  pg_dump: 'PostgreSQL',
+  mysqldump: 'MySQL/MariaDB',
+  sqlite3: 'SQLite',
+};
+
 const en: ReportTexts = {
   files: { one: 'file', other: 'files' },
   backups: { one: 'backup', other: 'backups' },
@@ -156,14 +163,7 @@ const en: ReportTexts = {
     `integrity_check: ${result}${tables !== undefined ? ` (${fmt.count(tables, en.tables)})` : ''}`,
   notSqlite: 'not an SQLite database (belongs to another program); not checked',
   dumpResult: (state, producer) => {
-    const who =
-      producer === 'pg_dump'
-        ? 'PostgreSQL'
-        : producer === 'mysqldump'
-          ? 'MySQL/MariaDB'
-          : producer === 'sqlite3'
-            ? 'SQLite'
-            : '';
+    const who = producer ? databaseNames[producer] : '';
     const words: Record<DumpState, string> = {
       complete: `complete ${who} dump`,
       text: 'readable text, not empty',
@@ -266,14 +266,7 @@ const ru: ReportTexts = {
     `integrity_check: ${result}${tables !== undefined ? ` (${fmt.count(tables, ru.tables)})` : ''}`,
   notSqlite: 'не база SQLite (файл другой программы), не проверялся',
   dumpResult: (state, producer) => {
-    const who =
-      producer === 'pg_dump'
-        ? 'PostgreSQL'
-        : producer === 'mysqldump'
-          ? 'MySQL/MariaDB'
-          : producer === 'sqlite3'
-            ? 'SQLite'
-            : '';
+    const who = producer ? databaseNames[producer] : '';
     const words: Record<DumpState, string> = {
       complete: `полный дамп ${who}`,
       text: 'непустой читаемый текст',
