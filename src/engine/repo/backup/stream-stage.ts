@@ -111,12 +111,12 @@ export function streamRootName(source: StreamSource): string {
 const uid = process.getuid?.() ?? 0;
 const gid = process.getgid?.() ?? 0;
 
-function streamNode(name: string, entry: StreamEntry, size: number, content: string[]): TreeNode {
-  const mtime = formatGoTime(dateToNs(entry.mtime));
+/** A node with no file behind it (a dump, its folder): owned by this process's user, one time for all three. */
+function madeUpNode(name: string, type: 'file' | 'dir', posixMode: number, mtime: string) {
   return {
     name,
-    type: 'file',
-    mode: goModeFromPosix(0o100000 | (entry.mode & 0o777)),
+    type,
+    mode: goModeFromPosix(posixMode),
     mtime,
     atime: mtime,
     ctime: mtime,
@@ -124,6 +124,12 @@ function streamNode(name: string, entry: StreamEntry, size: number, content: str
     gid,
     user: userName(uid),
     group: groupName(gid),
+  };
+}
+
+function streamNode(name: string, entry: StreamEntry, size: number, content: string[]): TreeNode {
+  return {
+    ...madeUpNode(name, 'file', 0o100000 | (entry.mode & 0o777), formatGoTime(dateToNs(entry.mtime))),
     size,
     links: 1,
     content,
@@ -240,16 +246,7 @@ async function saveDir(name: string, dir: VirtualDir, d: StreamStageDeps): Promi
         .sort()
         .at(-1) ?? formatGoTime(dateToNs(new Date()));
     const node: TreeNode = {
-      name,
-      type: 'dir',
-      mode: goModeFromPosix(0o040000 | 0o700),
-      mtime,
-      atime: mtime,
-      ctime: mtime,
-      uid,
-      gid,
-      user: userName(uid),
-      group: groupName(gid),
+      ...madeUpNode(name, 'dir', 0o040000 | 0o700, mtime),
       content: null,
       subtree: await d.saveTree(encodeTree(children)),
     };
