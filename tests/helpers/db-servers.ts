@@ -20,6 +20,7 @@ import * as fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { runCommand, type CommandResult, type RunOptions } from './run-command.ts';
 
 export interface DbServer {
   /** Connection URL without password: postgres://postgres@127.0.0.1:PORT/postgres, mysql://lifeboat@127.0.0.1:PORT/mysql */
@@ -40,38 +41,12 @@ export interface DbServer {
   stop(): Promise<void>;
 }
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** Like runCommand, with a minute to spare: initdb and the servers' start can be slow on a loaded machine. */
+function run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+  return runCommand(command, args, { timeoutMs: 60_000, ...options });
 }
 
-function run(
-  command: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + String(err) });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-async function ok(command: string, args: string[], options: Parameters<typeof run>[2] = {}): Promise<string> {
+async function ok(command: string, args: string[], options: RunOptions = {}): Promise<string> {
   const r = await run(command, args, options);
   if (r.code !== 0)
     throw new Error(`${command} ${args.join(' ')} failed (${String(r.code)}):\n${r.stderr}\n${r.stdout}`);

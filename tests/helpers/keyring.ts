@@ -15,13 +15,13 @@
  * Before starting it we also point the bus's activation environment at the temporary folder, so that
  * if anything on this bus D-Bus-activates org.freedesktop.secrets it can never open ~/.local/share/keyrings.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AsyncEntry } from '@napi-rs/keyring';
+import { runCommand, type CommandResult } from './run-command.ts';
 
 export interface KeyringStatus {
   available: boolean;
@@ -39,48 +39,8 @@ export const testKeyringPassword = 'lifeboat-test-login';
 
 const secretsName = 'org.freedesktop.secrets';
 
-export interface CommandResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command with optional stdin; never throws for a non-zero exit (ENOENT → code null). */
-export function runCommand(
-  command: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + String(err) });
-    });
-    // A daemon it forked may keep our pipes open for ever: after 'exit', give the output a moment to
-    // drain, then let go of the pipes (so they do not keep this process alive) and answer.
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const finish = () => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        resolve({ code, stdout, stderr });
-      };
-      const drain = setTimeout(finish, 300);
-      child.on('close', () => {
-        clearTimeout(drain);
-        finish();
-      });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-  });
-}
+// Re-exported: the keychain tests run their child processes with it.
+export { runCommand, type CommandResult };
 
 export function hasCommand(name: string): boolean {
   return (process.env.PATH ?? '')

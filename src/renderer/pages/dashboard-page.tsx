@@ -5,7 +5,7 @@ import { useJobs } from '../api/queries.ts';
 import { QueryContent } from '../components/query-content.tsx';
 import { EmptyDashboard } from '../dashboard/empty-dashboard.tsx';
 import { hrefFor } from '../router/hash-router.ts';
-import { JobsTable } from './jobs-table.tsx';
+import { JobCards } from './job-cards.tsx';
 
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -34,7 +34,7 @@ export function DashboardPage() {
         )}
       </Group>
       <QueryContent query={jobs}>
-        {(list) => (list.length === 0 ? <EmptyDashboard /> : <JobsTable jobs={list} />)}
+        {(list) => (list.length === 0 ? <EmptyDashboard /> : <JobCards jobs={list} />)}
       </QueryContent>
     </Stack>
   );

@@ -29,7 +29,9 @@ import { drillReportTag } from '../../../src/engine/jobs/drill/index.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
 import {
   internals,
+  notifyCaptureEndpoints,
   parseMail,
+  patientNotifications,
   startHookEndpoint,
   startMailServer,
   until,
@@ -91,31 +93,14 @@ beforeAll(async () => {
     dataDir,
     settings: new MemorySettingsStore(),
     secrets: async () => secrets,
-    notifications: {
-      tuning: {
-        email: { connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 10_000 },
-        http: { timeoutMs: 10_000, retries: 0 },
-      },
-    },
+    notifications: patientNotifications,
     jobs: {
       now,
       tickMs: 25,
       runner: { retry: { retries: 0, baseMs: 1, maxMs: 1 }, lock: { settleMs: 0 }, workers: 1 },
     },
   });
-  await service.saveNotificationSettings({
-    settings: {
-      smtp: {
-        host: '127.0.0.1',
-        port: smtp.port,
-        security: 'none',
-        user: smtp.user,
-        from: 'Lifeboat <backup@office.example>',
-      },
-      channels: [{ kind: 'webhook', id: 'office-hook', url: hook.url }],
-    },
-    smtpPassword: smtp.password,
-  });
+  await notifyCaptureEndpoints(service, smtp, hook);
 });
 
 afterAll(async () => {

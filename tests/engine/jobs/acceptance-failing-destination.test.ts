@@ -31,7 +31,9 @@ import { DriveEmulator } from '../../emulators/gdrive/server.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
 import {
   internals,
+  notifyCaptureEndpoints,
   parseMail,
+  patientNotifications,
   startHookEndpoint,
   startMailServer,
   type HookEndpoint,
@@ -117,12 +119,7 @@ beforeAll(async () => {
     settings,
     secrets: async () => secrets,
     runHooks: [{ onRunFinished: (run) => void finished.push(run) }],
-    notifications: {
-      tuning: {
-        email: { connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 10_000 },
-        http: { timeoutMs: 10_000, retries: 0 },
-      },
-    },
+    notifications: patientNotifications,
     jobs: {
       now,
       runner: {
@@ -133,19 +130,7 @@ beforeAll(async () => {
       },
     },
   });
-  await service.saveNotificationSettings({
-    settings: {
-      smtp: {
-        host: '127.0.0.1',
-        port: smtp.port,
-        security: 'none',
-        user: smtp.user,
-        from: 'Lifeboat <backup@office.example>',
-      },
-      channels: [{ kind: 'webhook', id: 'office-hook', url: hook.url }],
-    },
-    smtpPassword: smtp.password,
-  });
+  await notifyCaptureEndpoints(service, smtp, hook);
 });
 
 afterAll(async () => {

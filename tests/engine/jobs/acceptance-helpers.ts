@@ -6,11 +6,15 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Service } from '../../../src/engine/service.ts';
+import type { SMTPServerAuthentication, SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
   raw: string;
   from: string;
   to: string[];
+  /** Whether the session was encrypted (STARTTLS) when the message came. */
+  secure: boolean;
 }
 
 export interface MailServer {
@@ -18,18 +22,29 @@ export interface MailServer {
   user: string;
   password: string;
   mails: ReceivedMail[];
+  /** Every login attempt, right or wrong. */
+  auths: SMTPServerAuthentication[];
   close(): Promise<void>;
 }
 
-/** An SMTP server on 127.0.0.1 (plain, with AUTH PLAIN/LOGIN) that keeps every message. */
-export async function startMailServer(user: string, password: string): Promise<MailServer> {
+/**
+ * An SMTP server on 127.0.0.1 (plain, with AUTH PLAIN/LOGIN) that keeps every message and login
+ * attempt; `opts` override the defaults (e.g. a certificate and `disabledCommands: []` for STARTTLS).
+ */
+export async function startMailServer(
+  user: string,
+  password: string,
+  opts: Partial<SMTPServerOptions> = {},
+): Promise<MailServer> {
   const mails: ReceivedMail[] = [];
+  const auths: SMTPServerAuthentication[] = [];
   const server = new SMTPServer({
     logger: false,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, cb) {
+      auths.push(auth);
       if (auth.username === user && auth.password === password) cb(null, { user: auth.username });
       else cb(new Error('Invalid username or password'));
     },
@@ -41,10 +56,12 @@ export async function startMailServer(user: string, password: string): Promise<M
           raw: Buffer.concat(chunks).toString('utf8'),
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
+          secure: session.secure,
         });
         cb();
       });
     },
+    ...opts,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
@@ -53,6 +70,7 @@ export async function startMailServer(user: string, password: string): Promise<M
     user,
     password,
     mails,
+    auths,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -91,6 +109,35 @@ export async function startHookEndpoint(): Promise<HookEndpoint> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Notification timeouts generous enough for a loaded machine; a webhook is posted once. */
+export const patientNotifications = {
+  tuning: {
+    email: { connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 10_000 },
+    http: { timeoutMs: 10_000, retries: 0 },
+  },
+};
+
+/** Sets the app's notification channels to the two capture endpoints (plain SMTP and a webhook). */
+export async function notifyCaptureEndpoints(
+  service: Service,
+  smtp: MailServer,
+  hook: HookEndpoint,
+): Promise<void> {
+  await service.saveNotificationSettings({
+    settings: {
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        user: smtp.user,
+        from: 'Lifeboat <backup@office.example>',
+      },
+      channels: [{ kind: 'webhook', id: 'office-hook', url: hook.url }],
+    },
+    smtpPassword: smtp.password,
+  });
 }
 
 // ---- a small MIME reader: enough for nodemailer's output ----
@@ -157,20 +204,7 @@ export function parseMail(raw: string): ParsedMail {
   return { headers: top, subject: decodeWords(top.get('subject') ?? ''), text: lf(text), html: lf(html) };
 }
 
-/** Polls until `probe` gives a value; generous timeout, so a loaded machine does not fail it. */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../../helpers/until.ts';
 
 /**
  * Signs of a programmer's error text in a message meant for people: a stack frame, a JavaScript

@@ -7,8 +7,6 @@
  * snapshots, and drills never pick them.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +19,8 @@ import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import { drillReportTag } from '../../../src/engine/jobs/drill/index.ts';
 import { jobTag } from '../../../src/engine/jobs/runner.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
+import { until } from '../../helpers/until.ts';
+import { startHookEndpoint, type HookEndpoint } from './acceptance-helpers.ts';
 
 const password = 'drill schedule password';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-drill-sched-'));
@@ -32,20 +32,14 @@ const day = 24 * 3_600_000;
 let offset = 0;
 const now = (): Date => new Date(Date.now() + offset);
 
-const posts: { event: string; status: string; drill: { passed: boolean } | null }[] = [];
-let http: Server;
+let hook: HookEndpoint;
+/** The webhook bodies received so far. */
+const posts = () =>
+  hook.posts.map((p) => p.body as { event: string; status: string; drill: { passed: boolean } | null });
 let service: Service;
 
 beforeAll(async () => {
-  http = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8').on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      posts.push(JSON.parse(text) as (typeof posts)[number]);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  hook = await startHookEndpoint();
   mkdirSync(path.join(source, 'Клиенты'), { recursive: true });
   for (let i = 0; i < 12; i++) {
     writeFileSync(
@@ -72,23 +66,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await hook?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 const finishedDrills = async (jobId: string): Promise<DrillRecord[]> =>
@@ -112,9 +93,7 @@ describe('restore drills in the job system', () => {
     await service.saveNotificationSettings({
       settings: {
         smtp: null,
-        channels: [
-          { kind: 'webhook', id: 'hook', url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/` },
-        ],
+        channels: [{ kind: 'webhook', id: 'hook', url: hook.url }],
       },
     });
     const job = await service.saveJob({
@@ -137,7 +116,7 @@ describe('restore drills in the job system', () => {
       reportPath: null,
       error: { code: 'NOT_FOUND' },
     });
-    expect(posts).toEqual([expect.objectContaining({ event: 'drill.finished', status: 'failed' })]);
+    expect(posts()).toEqual([expect.objectContaining({ event: 'drill.finished', status: 'failed' })]);
     expect((await service.listJobs())[0]!.lastDrill).toMatchObject({ runId: early.runId, passed: false });
 
     expect((await (await service.jobManager.start(jobId, 'manual', null)).done).status).toBe('ok');
@@ -157,7 +136,7 @@ describe('restore drills in the job system', () => {
       sample: { files: 5, ofFiles: 13 },
       filesVerified: 5,
     });
-    expect(posts).toHaveLength(1); // a passed drill is silent by default, like a good backup
+    expect(posts()).toHaveLength(1); // a passed drill is silent by default, like a good backup
 
     // The report: a file here, the same HTML through the contract, and a snapshot in the repository.
     expect(drill.reportPath!.startsWith(path.join(dataDir, 'reports', jobId))).toBe(true);

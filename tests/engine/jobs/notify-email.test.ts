@@ -5,127 +5,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import type { SMTPServerAuthentication, SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src/engine/secrets/secret-store.ts';
 import { notify, notifyAccounts, sendTestNotification } from '../../../src/engine/jobs/notify/index.ts';
 import type { EmailChannel, RunOutcome } from '../../../src/engine/jobs/notify/index.ts';
+import { parseMail, startMailServer, type MailServer } from './acceptance-helpers.ts';
 
 const user = 'backup@office.example';
 const password = 'S3cret-pä55 word!';
-
-interface Received {
-  raw: string;
-  from: string;
-  to: string[];
-  secure: boolean;
-  auth?: SMTPServerAuthentication;
-}
-
-interface TestServer {
-  port: number;
-  mails: Received[];
-  auths: SMTPServerAuthentication[];
-  close(): Promise<void>;
-}
-
-async function startServer(opts: Partial<SMTPServerOptions> = {}): Promise<TestServer> {
-  const mails: Received[] = [];
-  const auths: SMTPServerAuthentication[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    allowInsecureAuth: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, _session, cb) {
-      auths.push(auth);
-      if (auth.username === user && auth.password === password) cb(null, { user: auth.username });
-      else cb(new Error('Invalid username or password'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          secure: session.secure,
-        });
-        cb();
-      });
-    },
-    ...opts,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, auths, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-// ---- a small MIME reader: enough for nodemailer's output ----
-
-function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _cs: string, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-
-function headers(block: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of block.replace(/\r\n[ \t]+/g, ' ').split(/\r\n/)) {
-    const i = line.indexOf(':');
-    if (i > 0) out.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim());
-  }
-  return out;
-}
-
-function decodeBody(body: string, encoding: string | undefined): string {
-  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') {
-    const bytes = body
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
-
-interface ParsedMail {
-  headers: Map<string, string>;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-function parseMail(raw: string): ParsedMail {
-  const split = raw.indexOf('\r\n\r\n');
-  const top = headers(raw.slice(0, split));
-  const boundary = /boundary="?([^";]+)"?/.exec(top.get('content-type') ?? '')?.[1];
-  let text = '';
-  let html = '';
-  const parts = boundary ? raw.slice(split).split(`--${boundary}`).slice(1, -1) : [raw.slice(split)];
-  for (const part of parts) {
-    const p = part.replace(/^\r\n/, '');
-    const s = p.indexOf('\r\n\r\n');
-    const h = headers(p.slice(0, s));
-    const body = decodeBody(p.slice(s + 4).replace(/\r\n$/, ''), h.get('content-transfer-encoding'));
-    if ((h.get('content-type') ?? '').startsWith('text/plain')) text = body;
-    if ((h.get('content-type') ?? '').startsWith('text/html')) html = body;
-  }
-  return { headers: top, subject: decodeWords(top.get('subject') ?? ''), text, html };
-}
 
 // ---- fixtures ----
 
@@ -159,7 +48,7 @@ const failed: RunOutcome = {
   },
 };
 
-let server: TestServer;
+let server: MailServer;
 let secrets: MemorySecretStore;
 const fast = { connectionTimeoutMs: 3000, greetingTimeoutMs: 3000, socketTimeoutMs: 5000 };
 
@@ -179,7 +68,7 @@ function channel(extra: Partial<EmailChannel> = {}): EmailChannel {
 }
 
 beforeAll(async () => {
-  server = await startServer({ disabledCommands: ['STARTTLS'] });
+  server = await startMailServer(user, password);
   secrets = new MemorySecretStore();
   await secrets.set(notifyAccounts.smtpPassword('127.0.0.1', user), password);
 });
@@ -270,7 +159,7 @@ describe('e-mail through SMTP with authentication', () => {
   });
 
   it('uses LOGIN as well as PLAIN without leaking the password', async () => {
-    const loginOnly = await startServer({ disabledCommands: ['STARTTLS'], authMethods: ['LOGIN'] });
+    const loginOnly = await startMailServer(user, password, { authMethods: ['LOGIN'] });
     try {
       const log: string[] = [];
       const [r] = await notify(outcome, [channel({ port: loginOnly.port })], {
@@ -310,7 +199,7 @@ describe('e-mail through SMTP with authentication', () => {
   });
 
   it('a dead mail server is a NETWORK result, not an exception', async () => {
-    const dead = await startServer();
+    const dead = await startMailServer(user, password);
     const port = dead.port;
     await dead.close();
     const [r] = await notify(failed, [channel({ port })], { language: 'en', secrets, email: fast });
@@ -360,8 +249,8 @@ if (!hasOpenssl) console.warn('openssl not found: STARTTLS tests skipped');
 describe.skipIf(!hasOpenssl)('STARTTLS', () => {
   let dir: string;
   let cert: string;
-  let tlsServer: TestServer;
-  let noTlsServer: TestServer;
+  let tlsServer: MailServer;
+  let noTlsServer: MailServer;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(tmpdir(), 'lifeboat-smtp-tls-'));
@@ -388,8 +277,13 @@ describe.skipIf(!hasOpenssl)('STARTTLS', () => {
     );
     cert = await fs.readFile(path.join(dir, 'cert.pem'), 'utf8');
     const key = await fs.readFile(path.join(dir, 'key.pem'), 'utf8');
-    tlsServer = await startServer({ key, cert, allowInsecureAuth: false });
-    noTlsServer = await startServer({ disabledCommands: ['STARTTLS'] });
+    tlsServer = await startMailServer(user, password, {
+      key,
+      cert,
+      allowInsecureAuth: false,
+      disabledCommands: [],
+    });
+    noTlsServer = await startMailServer(user, password);
   });
 
   afterAll(async () => {

@@ -6,11 +6,8 @@
  * once per episode under a moved clock (across a restart), and no secret lands in the data folder.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDraft, JobRun, NotificationRules } from '../../../src/shared/jobs.ts';
 import { Service } from '../../../src/engine/service.ts';
@@ -20,6 +17,15 @@ import { Repository } from '../../../src/engine/repo/repository.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import { readRunLog } from '../../../src/engine/jobs/run-log.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
+import {
+  startHookEndpoint,
+  startMailServer,
+  until,
+  type HookEndpoint,
+  type MailServer,
+  type ReceivedMail,
+  type ReceivedPost,
+} from './acceptance-helpers.ts';
 
 const repoPassword = 'wiring repo password';
 const smtpUser = 'backup@office.example';
@@ -32,12 +38,8 @@ const hour = 3_600_000;
 let offset = 0;
 const now = (): Date => new Date(Date.now() + offset);
 
-interface Mail {
-  raw: string;
-  to: string[];
-}
-interface Post {
-  headers: IncomingHttpHeaders;
+/** What Lifeboat's webhook posts, as far as these tests read it. */
+interface Post extends ReceivedPost {
   body: {
     event: string;
     status: string;
@@ -45,55 +47,29 @@ interface Post {
     error: { code: string } | null;
   };
 }
-const mails: Mail[] = [];
-const posts: Post[] = [];
-let smtp: SMTPServer;
+let smtp: MailServer;
+let hook: HookEndpoint;
+// The endpoints' own arrays: they fill as messages arrive.
+let mails: ReceivedMail[] = [];
+let posts: Post[] = [];
 let smtpPort = 0;
-let http: Server;
 let httpPort = 0;
 const secrets = new MemorySecretStore();
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    logger: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, _session, cb) {
-      if (auth.username === smtpUser && auth.password === smtpPassword) cb(null, { user: auth.username });
-      else cb(new Error('Invalid username or password'));
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          to: session.envelope.rcptTo.map((r) => r.address),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-  http = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8').on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      posts.push({ headers: req.headers, body: JSON.parse(text) as Post['body'] });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  httpPort = (http.address() as AddressInfo).port;
+  smtp = await startMailServer(smtpUser, smtpPassword);
+  smtpPort = smtp.port;
+  mails = smtp.mails;
+  hook = await startHookEndpoint();
+  httpPort = Number(new URL(hook.url).port);
+  posts = hook.posts as Post[];
 });
 
 const services: Service[] = [];
 afterAll(async () => {
   for (const s of services) await s.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await smtp.close();
+  await hook.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -119,15 +95,6 @@ function makeService(): Service {
   return service;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
 
 function makeSource(name: string): string {

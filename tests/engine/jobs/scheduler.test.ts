@@ -21,6 +21,7 @@ import { Repository } from '../../../src/engine/repo/repository.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import { startHeadless, type HeadlessServer } from '../../../src/headless/server.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
+import { until } from '../../helpers/until.ts';
 
 const password = 'scheduler test password';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-sched-'));
@@ -75,20 +76,6 @@ async function call<T>(server: HeadlessServer, op: string, input?: unknown): Pro
   const result = JSON.parse(reply) as { ok: boolean; value?: T; error?: unknown };
   if (!result.ok) throw new Error(`${op} failed: ${JSON.stringify(result.error)}`);
   return result.value as T;
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const finishedRuns = async (jobId: string): Promise<JobRun[]> =>

@@ -4,7 +4,6 @@
  * than may be open at once, a damaged blob saved by another stored copy, and the safety rules
  * (no temp file left, nothing committed after abort or a full disk) with workers.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { encodeTree } from '../../../src/engine/repo/tree.ts';
 import type { TreeNode } from '../../../src/engine/repo/tree.ts';
 import { LocalBackend } from '../../../src/engine/storage/local-backend.ts';
 import { backupDir, expectSameManifest, manifest, wrapDir } from './fs-fixtures.ts';
+import { useTinyDisk } from '../../helpers/tiny-disk.ts';
 import { MemoryBackend } from './memory-backend.ts';
 
 const pw = 'pw';
@@ -223,27 +223,12 @@ describe('an index pointing at the wrong blob', () => {
 });
 
 describe('full disk with workers', () => {
-  let tiny: string;
-  let mounted = false;
-
-  beforeAll(async () => {
-    tiny = path.join(work, 'tiny');
-    await fs.mkdir(tiny);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tiny], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      console.warn('cannot mount a tmpfs (not root?): real ENOSPC test skipped');
-    }
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [tiny]);
-  });
+  const disk = useTinyDisk(() => work, 'real ENOSPC test');
 
   it('DISK_FULL from a worker, leaving no half file', async (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!disk.mounted) ctx.skip();
     const repo = await Repository.open(new LocalBackend(repoDir), pw);
-    const target = path.join(tiny, 'restore');
+    const target = path.join(disk.path, 'restore');
     await expect(
       restoreSnapshot(repo, 'latest', {
         target,

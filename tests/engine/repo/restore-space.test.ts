@@ -1,5 +1,4 @@
 /** A restore that cannot fit is refused before anything is written (issue #7). */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Repository } from '../../../src/engine/repo/repository.ts';
 import { restoreSnapshot } from '../../../src/engine/repo/restore.ts';
 import { encodeTree, type TreeNode } from '../../../src/engine/repo/tree.ts';
+import { useTinyDisk } from '../../helpers/tiny-disk.ts';
 import { MemoryBackend } from './memory-backend.ts';
 
 const kdf = { N: 1024, r: 8, p: 1 };
@@ -93,32 +93,17 @@ describe('free space checked before writing', () => {
 
 /** A real 1 MiB tmpfs (needs root; skipped with a message otherwise). */
 describe('on a real small disk', () => {
-  let tiny: string;
-  let mounted = false;
-
-  beforeAll(async () => {
-    tiny = path.join(work, 'tiny');
-    await fs.mkdir(tiny);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', tiny], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      console.warn('cannot mount a tmpfs (not root?): real free space test skipped');
-    }
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [tiny]);
-  });
+  const disk = useTinyDisk(() => work, 'real free space test');
 
   it('refuses 1.5 MB before writing and restores 300 KB', async (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!disk.mounted) ctx.skip();
     const big = await snapshotOf({ 'big.bin': randomBytes(1_500_000) });
-    const target = path.join(tiny, 'restore');
+    const target = path.join(disk.path, 'restore');
     await expect(restoreSnapshot(big.repo, big.sn, { target })).rejects.toMatchObject({
       code: 'DISK_FULL',
       message: expect.stringMatching(/^The restore needs 1\.5 MB but only 1\.0 MB are free on the disk of /),
     });
-    expect(await fs.readdir(tiny)).toEqual([]);
+    expect(await fs.readdir(disk.path)).toEqual([]);
     const small = await snapshotOf({ 'small.bin': randomBytes(300_000) });
     await restoreSnapshot(small.repo, small.sn, { target });
     expect((await fs.stat(path.join(target, 'shop', 'small.bin'))).size).toBe(300_000);

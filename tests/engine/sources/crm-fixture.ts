@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { RestoreInput, Source } from '../../../src/engine/sources/source.ts';
+import type { RestoreInput, RestoreResult, Source } from '../../../src/engine/sources/source.ts';
 import { LifeboatError } from '../../../src/shared/errors.ts';
 import { startMariaDb, startPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
@@ -141,6 +141,28 @@ export function startWriter(server: DbServer, database: string): Writer {
   };
 }
 
+/**
+ * Backs `source` (of `database`) up while a writer keeps moving money there, lets the writer run on
+ * after the dump, stops it, and restores the dump into 'crm_under_load'; returns what the restore reports.
+ */
+export async function restoreDumpTakenUnderLoad(
+  server: DbServer,
+  source: Source,
+  database = 'crm',
+): Promise<RestoreResult> {
+  const writer = startWriter(server, database);
+  try {
+    await waitUntil(() => writer.sent > 300);
+    const dump = await collect(source);
+    const sentDuringDump = writer.sent;
+    await waitUntil(() => writer.sent > sentDuringDump + 300);
+    await writer.stop();
+    return await source.restore(memoryInput(dump.files), { target: 'crm_under_load' });
+  } finally {
+    await writer.stop().catch(() => undefined);
+  }
+}
+
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -241,4 +263,19 @@ export async function startCrmServer(d: Dialect, databases: string[]): Promise<D
     await server.query(crmSchemaSql(d), name);
   }
   return server;
+}
+
+/** Starts a backup, opens its .sql dump, cancels, and returns the error reading the dump ends with. */
+export async function cancelledDumpError(source: Source): Promise<LifeboatError> {
+  const ac = new AbortController();
+  const iter = source.entries(ac.signal)[Symbol.asyncIterator]();
+  let entry = (await iter.next()).value!;
+  while (!entry.path.endsWith('.sql')) entry = (await iter.next()).value!;
+  const stream = await entry.open();
+  ac.abort();
+  return errorOf(
+    (async () => {
+      for await (const _ of stream) void _;
+    })(),
+  );
 }

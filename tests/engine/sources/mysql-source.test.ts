@@ -14,17 +14,17 @@ import { freePort, hasMariaDb, mariadbClientBin } from '../../helpers/db-servers
 import type { DbServer } from '../../helpers/db-servers.ts';
 import {
   accounts,
+  cancelledDumpError,
   collect,
   crmChangesSql,
   errorOf,
   mbPerSecond,
   memoryInput,
+  restoreDumpTakenUnderLoad,
   startCrmServer,
   startBalance,
-  startWriter,
   tableState,
   totalMoney,
-  waitUntil,
 } from './crm-fixture.ts';
 
 if (!hasMariaDb)
@@ -120,23 +120,13 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB source (real MariaDB server)', () =>
   });
 
   it('gives a consistent dump while a writer keeps moving money between tables', async () => {
-    const writer = startWriter(db, 'crm');
-    try {
-      await waitUntil(() => writer.sent > 300);
-      const dump = await collect(source);
-      const sentDuringDump = writer.sent;
-      await waitUntil(() => writer.sent > sentDuringDump + 300);
-      await writer.stop();
-      const restored = await source.restore(memoryInput(dump.files), { target: 'crm_under_load' });
-      expect(await totalMoney(db, restored.target)).toBe(2 * accounts * startBalance);
-      const snap = await db.query('SELECT GROUP_CONCAT(balance ORDER BY id) FROM bank;', restored.target);
-      const end = await db.query('SELECT GROUP_CONCAT(balance ORDER BY id) FROM bank;', 'crm');
-      expect(snap).not.toBe(end);
-      expect(snap.trim()).not.toBe(Array(accounts).fill(String(startBalance)).join(','));
-      expect(await totalMoney(db, 'crm')).toBe(2 * accounts * startBalance);
-    } finally {
-      await writer.stop().catch(() => undefined);
-    }
+    const restored = await restoreDumpTakenUnderLoad(db, source);
+    expect(await totalMoney(db, restored.target)).toBe(2 * accounts * startBalance);
+    const snap = await db.query('SELECT GROUP_CONCAT(balance ORDER BY id) FROM bank;', restored.target);
+    const end = await db.query('SELECT GROUP_CONCAT(balance ORDER BY id) FROM bank;', 'crm');
+    expect(snap).not.toBe(end);
+    expect(snap.trim()).not.toBe(Array(accounts).fill(String(startBalance)).join(','));
+    expect(await totalMoney(db, 'crm')).toBe(2 * accounts * startBalance);
   });
 
   it('keeps passwords with quotes, backslashes and # out of argv and still logs in', async () => {
@@ -182,17 +172,7 @@ describe.skipIf(!hasMariaDb)('MySQL/MariaDB source (real MariaDB server)', () =>
   });
 
   it('stops mysqldump when the backup is cancelled', async () => {
-    const ac = new AbortController();
-    const iter = source.entries(ac.signal)[Symbol.asyncIterator]();
-    let entry = (await iter.next()).value!;
-    while (!entry.path.endsWith('.sql')) entry = (await iter.next()).value!;
-    const stream = await entry.open();
-    ac.abort();
-    const err = await errorOf(
-      (async () => {
-        for await (const _ of stream) void _;
-      })(),
-    );
+    const err = await cancelledDumpError(source);
     expect(err.code).toBe('CANCELLED');
   });
 

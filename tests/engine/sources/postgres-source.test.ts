@@ -17,14 +17,15 @@ import { freePort, hasPostgres } from '../../helpers/db-servers.ts';
 import type { DbServer } from '../../helpers/db-servers.ts';
 import {
   accounts,
+  cancelledDumpError,
   collect,
   crmChangesSql,
   errorOf,
   mbPerSecond,
   memoryInput,
+  restoreDumpTakenUnderLoad,
   startCrmServer,
   startBalance,
-  startWriter,
   tableState,
   totalMoney,
   waitUntil,
@@ -122,27 +123,17 @@ describe.skipIf(!hasPostgres)('PostgreSQL source (real server)', () => {
   });
 
   it('gives a consistent dump while a writer keeps moving money between tables', async () => {
-    const writer = startWriter(pg, 'crm');
-    try {
-      await waitUntil(() => writer.sent > 300);
-      const dump = await collect(source);
-      const sentDuringDump = writer.sent;
-      await waitUntil(() => writer.sent > sentDuringDump + 300);
-      await writer.stop();
-      const restored = await source.restore(memoryInput(dump.files), { target: 'crm_under_load' });
-      expect(await totalMoney(pg, restored.target)).toBe(2 * accounts * startBalance);
-      // The snapshot is neither the start nor the end state: the load really ran across the dump.
-      const snap = await pg.query(
-        "SELECT string_agg(balance::text, ',' ORDER BY id) FROM bank;",
-        restored.target,
-      );
-      const end = await pg.query("SELECT string_agg(balance::text, ',' ORDER BY id) FROM bank;", 'crm');
-      expect(snap).not.toBe(end);
-      expect(snap.trim()).not.toBe(Array(accounts).fill(String(startBalance)).join(','));
-      expect(await totalMoney(pg, 'crm')).toBe(2 * accounts * startBalance);
-    } finally {
-      await writer.stop().catch(() => undefined);
-    }
+    const restored = await restoreDumpTakenUnderLoad(pg, source);
+    expect(await totalMoney(pg, restored.target)).toBe(2 * accounts * startBalance);
+    // The snapshot is neither the start nor the end state: the load really ran across the dump.
+    const snap = await pg.query(
+      "SELECT string_agg(balance::text, ',' ORDER BY id) FROM bank;",
+      restored.target,
+    );
+    const end = await pg.query("SELECT string_agg(balance::text, ',' ORDER BY id) FROM bank;", 'crm');
+    expect(snap).not.toBe(end);
+    expect(snap.trim()).not.toBe(Array(accounts).fill(String(startBalance)).join(','));
+    expect(await totalMoney(pg, 'crm')).toBe(2 * accounts * startBalance);
   });
 
   it('restores with a chosen owner role and recreates roles from roles.sql', async () => {
@@ -222,17 +213,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL source (real server)', () => {
   });
 
   it('stops pg_dump when the backup is cancelled', async () => {
-    const ac = new AbortController();
-    const iter = source.entries(ac.signal)[Symbol.asyncIterator]();
-    let entry = (await iter.next()).value!;
-    while (!entry.path.endsWith('.sql')) entry = (await iter.next()).value!;
-    const stream = await entry.open();
-    ac.abort();
-    const err = await errorOf(
-      (async () => {
-        for await (const _ of stream) void _;
-      })(),
-    );
+    const err = await cancelledDumpError(source);
     expect(err.code).toBe('CANCELLED');
     await waitUntil(
       async () =>

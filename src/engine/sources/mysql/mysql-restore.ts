@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { LifeboatError } from '../../../shared/errors.ts';
+import { restoredResult } from '../database-source.ts';
 import { restoreStamp } from '../source.ts';
 import type { RestoreInput, RestoreOptions, RestoreResult } from '../source.ts';
 import { readAll, runTool } from '../tools/run-tool.ts';
@@ -218,13 +219,5 @@ export async function restoreMysql(ctx: MysqlRestoreContext): Promise<RestoreRes
     }
     await dropDatabase(ctx, scratch);
   }
-  return {
-    target,
-    replaced: exists,
-    bytesRead,
-    durationMs: Math.round(performance.now() - started),
-    message: exists
-      ? `The database "${target}" was replaced with the backup.`
-      : `The backup was restored into the new database "${target}".`,
-  };
+  return restoredResult(target, exists, bytesRead, started);
 }

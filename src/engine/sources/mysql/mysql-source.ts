@@ -5,9 +5,9 @@
  * UTF-8 text; rows ordered by primary key and no dump date, so unchanged tables give identical bytes
  * and deduplicate between snapshots. The dump has no CREATE DATABASE/USE: it restores under any name.
  */
-import { toErrorInfo } from '../../../shared/errors.ts';
 import type { DatabaseSourceOptions } from '../database-options.ts';
 import { formatBytes, toolSearch } from '../database-options.ts';
+import { dumpEntry, jsonEntry, testResult } from '../database-source.ts';
 import { entryName } from '../source.ts';
 import type {
   RestoreInput,
@@ -18,7 +18,7 @@ import type {
   SourceTestResult,
 } from '../source.ts';
 import { toolEnv } from '../tools/find-tool.ts';
-import { bufferStream, cancelledError, streamTool } from '../tools/run-tool.ts';
+import { streamTool } from '../tools/run-tool.ts';
 import { formatMysqlUrl, mysqlSession, parseMysqlUrl, quoteIdent } from './mysql-connection.ts';
 import type { MysqlConnection } from './mysql-connection.ts';
 import { mysqlFailure } from './mysql-errors.ts';
@@ -120,34 +120,27 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
     return { ...chooseDumpTool(tools.dumps, info.server), info };
   }
 
-  function dumpEntry(
+  function sqlEntry(
     tool: MysqlTool,
     info: MysqlServerInfo,
     startedAt: Date,
     signal: AbortSignal,
   ): SourceEntry {
-    return {
-      path: paths.dump,
-      mode: 0o600,
-      mtime: startedAt,
-      sizeHint: info.sizeBytes,
-      async open() {
-        if (signal.aborted) throw cancelledError();
-        const s = await mysqlSession(conn, password, options.tempDir);
-        return streamTool(tool.path, [s.defaultsArg, ...mysqldumpArgs(tool, conn.database)], {
-          env,
-          signal,
-          cleanup: s.dispose,
-          failure: (code, stderr) =>
-            mysqlFailure(
-              stderr,
-              where,
-              { code: 'DUMP_FAILED', message: `mysqldump could not back up "${conn.database}".` },
-              code,
-            ),
-        });
-      },
-    };
+    return dumpEntry(paths.dump, startedAt, info.sizeBytes, signal, async () => {
+      const s = await mysqlSession(conn, password, options.tempDir);
+      return streamTool(tool.path, [s.defaultsArg, ...mysqldumpArgs(tool, conn.database)], {
+        env,
+        signal,
+        cleanup: s.dispose,
+        failure: (code, stderr) =>
+          mysqlFailure(
+            stderr,
+            where,
+            { code: 'DUMP_FAILED', message: `mysqldump could not back up "${conn.database}".` },
+            code,
+          ),
+      });
+    });
   }
 
   function infoEntry(tool: MysqlTool, info: MysqlServerInfo, startedAt: Date): SourceEntry {
@@ -164,14 +157,7 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
       port: conn.port,
       user: conn.user,
     };
-    const data = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
-    return {
-      path: paths.info,
-      mode: 0o600,
-      mtime: startedAt,
-      size: data.length,
-      open: async () => bufferStream(data),
-    };
+    return jsonEntry(paths.info, body, startedAt);
   }
 
   return {
@@ -183,9 +169,9 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
       database: conn.database,
     }),
 
-    async test(signal?: AbortSignal): Promise<SourceTestResult> {
+    test(signal?: AbortSignal): Promise<SourceTestResult> {
       const details: Record<string, string> = { database: conn.database, user: conn.user };
-      try {
+      return testResult(details, async () => {
         const { tool, note, info } = await preflight(signal);
         details.server = `${flavorName(info.server.flavor)} ${info.versionText}`;
         details.dumpTool = `${flavorName(tool.flavor)} ${tool.version} (${tool.path})`;
@@ -200,16 +186,8 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
             : []),
         ];
         if (warnings.length) details.warning = warnings.join(' ');
-        return {
-          ok: true,
-          message: `Connected to ${flavorName(info.server.flavor)} ${info.server.version}; database "${conn.database}" can be backed up.`,
-          details,
-        };
-      } catch (err) {
-        const error = toErrorInfo(err);
-        if (error.code === 'CANCELLED') throw err;
-        return { ok: false, message: error.message, details, error };
-      }
+        return `Connected to ${flavorName(info.server.flavor)} ${info.server.version}; database "${conn.database}" can be backed up.`;
+      });
     },
 
     entries(signal: AbortSignal): AsyncIterable<SourceEntry> {
@@ -217,7 +195,7 @@ export function createMysqlSource(config: MysqlSourceConfig, options: DatabaseSo
         const { tool, info } = await preflight(signal);
         const startedAt = new Date();
         yield infoEntry(tool, info, startedAt);
-        yield dumpEntry(tool, info, startedAt, signal);
+        yield sqlEntry(tool, info, startedAt, signal);
       })();
     },
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LifeboatError } from '../../../shared/errors.ts';
+import { restoredResult } from '../database-source.ts';
 import { restoreStamp, truncateUtf8 } from '../source.ts';
 import type { RestoreInput, RestoreOptions, RestoreResult } from '../source.ts';
 import type { ToolSearch } from '../tools/find-tool.ts';
@@ -272,13 +273,5 @@ export async function restorePostgres(ctx: PgRestoreContext): Promise<RestoreRes
       );
     }
   }
-  return {
-    target,
-    replaced: exists,
-    bytesRead,
-    durationMs: Math.round(performance.now() - started),
-    message: exists
-      ? `The database "${target}" was replaced with the backup.`
-      : `The backup was restored into the new database "${target}".`,
-  };
+  return restoredResult(target, exists, bytesRead, started);
 }

@@ -11,9 +11,10 @@
  * a one-user CRM database needs. `keepOwnership` keeps them for multi-role setups (then restore needs
  * the roles: `includeRoles`).
  */
-import { LifeboatError, toErrorInfo } from '../../../shared/errors.ts';
+import { LifeboatError } from '../../../shared/errors.ts';
 import type { DatabaseSourceOptions } from '../database-options.ts';
 import { formatBytes, toolSearch } from '../database-options.ts';
+import { dumpEntry, jsonEntry, testResult } from '../database-source.ts';
 import { entryName } from '../source.ts';
 import type {
   RestoreInput,
@@ -23,7 +24,7 @@ import type {
   SourceEntry,
   SourceTestResult,
 } from '../source.ts';
-import { bufferStream, cancelledError, streamTool } from '../tools/run-tool.ts';
+import { streamTool } from '../tools/run-tool.ts';
 import { formatPostgresUrl, parsePostgresUrl, pgSession } from './pg-connection.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { pgFailure } from './pg-errors.ts';
@@ -124,29 +125,22 @@ export function createPostgresSource(
     }
   }
 
-  function dumpEntry(tools: PgTools, info: PgServerInfo, startedAt: Date, signal: AbortSignal): SourceEntry {
-    return {
-      path: paths.dump,
-      mode: 0o600,
-      mtime: startedAt,
-      sizeHint: info.sizeBytes,
-      async open() {
-        if (signal.aborted) throw cancelledError();
-        const s = await session();
-        return streamTool(tools.pgDump.path, pgDumpArgs(config), {
-          env: s.env,
-          signal,
-          cleanup: s.dispose,
-          failure: (code, stderr) =>
-            pgFailure(
-              stderr,
-              where,
-              { code: 'DUMP_FAILED', message: `pg_dump could not back up "${conn.database}".` },
-              code,
-            ),
-        });
-      },
-    };
+  function sqlEntry(tools: PgTools, info: PgServerInfo, startedAt: Date, signal: AbortSignal): SourceEntry {
+    return dumpEntry(paths.dump, startedAt, info.sizeBytes, signal, async () => {
+      const s = await session();
+      return streamTool(tools.pgDump.path, pgDumpArgs(config), {
+        env: s.env,
+        signal,
+        cleanup: s.dispose,
+        failure: (code, stderr) =>
+          pgFailure(
+            stderr,
+            where,
+            { code: 'DUMP_FAILED', message: `pg_dump could not back up "${conn.database}".` },
+            code,
+          ),
+      });
+    });
   }
 
   function rolesEntry(tools: PgTools, info: PgServerInfo, startedAt: Date, signal: AbortSignal): SourceEntry {
@@ -199,14 +193,7 @@ export function createPostgresSource(
       port: conn.port,
       user: conn.user,
     };
-    const data = Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
-    return {
-      path: paths.info,
-      mode: 0o600,
-      mtime: startedAt,
-      size: data.length,
-      open: async () => bufferStream(data),
-    };
+    return jsonEntry(paths.info, body, startedAt);
   }
 
   return {
@@ -218,9 +205,9 @@ export function createPostgresSource(
       database: conn.database,
     }),
 
-    async test(signal?: AbortSignal): Promise<SourceTestResult> {
+    test(signal?: AbortSignal): Promise<SourceTestResult> {
       const details: Record<string, string> = { database: conn.database, user: conn.user };
-      try {
+      return testResult(details, async () => {
         const { tools, info } = await preflight(signal);
         details.server = `PostgreSQL ${info.version}`;
         details.pg_dump = `${tools.pgDump.version} (${tools.pgDump.path})`;
@@ -230,16 +217,8 @@ export function createPostgresSource(
         details.sizeBytes = String(info.sizeBytes);
         if (config.includeRoles && !tools.pgDumpall)
           details.warning = 'pg_dumpall not found: roles cannot be backed up';
-        return {
-          ok: true,
-          message: `Connected to PostgreSQL ${info.version}; database "${conn.database}" can be backed up.`,
-          details,
-        };
-      } catch (err) {
-        const error = toErrorInfo(err);
-        if (error.code === 'CANCELLED') throw err;
-        return { ok: false, message: error.message, details, error };
-      }
+        return `Connected to PostgreSQL ${info.version}; database "${conn.database}" can be backed up.`;
+      });
     },
 
     entries(signal: AbortSignal): AsyncIterable<SourceEntry> {
@@ -248,7 +227,7 @@ export function createPostgresSource(
         const startedAt = new Date();
         yield infoEntry(tools, info, startedAt);
         if (config.includeRoles) yield rolesEntry(tools, info, startedAt, signal);
-        yield dumpEntry(tools, info, startedAt, signal);
+        yield sqlEntry(tools, info, startedAt, signal);
       })();
     },
 

@@ -5,7 +5,7 @@ import { useRefreshAfterRuns } from '../dashboard/queries.ts';
 import { useNow } from '../dashboard/use-now.ts';
 
 /** Every job as a card, in the order they were created. */
-export function JobsTable({ jobs }: { jobs: JobSummary[] }) {
+export function JobCards({ jobs }: { jobs: JobSummary[] }) {
   const now = useNow();
   useRefreshAfterRuns();
   return (
