@@ -63,6 +63,8 @@ interface Slot {
   /** Set when the worker is being stopped (cancel timeout, crash, close). */
   dead: boolean;
   graceTimer?: NodeJS.Timeout;
+  /** The uncaught error that is ending the worker (its 'exit' follows). */
+  error?: Error;
 }
 
 export interface PoolStats {
@@ -162,8 +164,12 @@ export class WorkerPool<Req, Res, Msg = never, Reply = never> {
     const worker = new Worker(this.opts.url, { workerData: this.opts.workerData, ...compileCacheEnv() });
     const slot: Slot = { worker, task: undefined, ready: false, dead: false };
     worker.on('message', (m: FromWorker) => this.onWorkerMessage(slot, m));
-    worker.on('error', (err) => this.onWorkerGone(slot, err));
-    worker.on('exit', (code) => this.onWorkerGone(slot, new Error(`worker exited with code ${code}`)));
+    // Handled at 'exit', not 'error': Node delivers the worker's last messages (its 'ready') before
+    // 'exit' only, so a task crash is not mistaken for a worker that could not start.
+    worker.on('error', (err) => (slot.error = err));
+    worker.on('exit', (code) =>
+      this.onWorkerGone(slot, slot.error ?? new Error(`worker exited with code ${code}`)),
+    );
     worker.unref(); // an idle pool must not keep the process alive; a busy worker is ref'ed
     return slot;
   }
