@@ -58,7 +58,9 @@ test("a job's schedule is changed and saved", async ({ page }) => {
   // Pause and resume.
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect(row.getByText('Paused')).toBeVisible();
-  expect((await api(host, 'listJobs'))[0]!.status).toBe('paused');
+  // Polled, not read once: CI saw listJobs answer 'ok' right after the UI showed the pause (about one
+  // run in three; cause not found yet). A pause that is really lost still fails here after 5 s.
+  await expect.poll(async () => (await api(host, 'listJobs'))[0]!.status, { timeout: 5000 }).toBe('paused');
 
   // The restore test (set up without one): turned on with its own settings, then off again. The job
   // is paused meanwhile, so the scheduler does not start the first test right away.
