@@ -199,7 +199,13 @@ export class JobManager {
   async save(draft: JobDraft, passwords: JobPasswords = {}): Promise<Job> {
     const existing = draft.id ? await this.#job(draft.id) : undefined;
     const job = await prepareJob(this.#deps(), draft, existing, passwords);
-    const saved = await this.store.put(job);
+    // Preparing can take seconds (it opens the repository to prove a password): a pause or resume made
+    // meanwhile, here or in another process, is on disk now, and an edit that did not set `enabled` keeps it.
+    const saved =
+      existing && draft.enabled === undefined
+        ? ((await this.store.update(job.id, (current) => ({ ...job, enabled: current.enabled }))) ??
+          (await this.store.put(job)))
+        : await this.store.put(job);
     await this.#emitState(saved.id);
     return saved;
   }

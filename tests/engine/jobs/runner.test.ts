@@ -23,6 +23,7 @@ import { copySnapshot } from '../../../src/engine/jobs/copy-snapshot.ts';
 import type { RunHooks } from '../../../src/engine/jobs/hooks.ts';
 import { fastKdf } from '../../helpers/backup-fixtures.ts';
 import { hasRestic, resticOk } from '../../helpers/restic.ts';
+import { until } from '../../helpers/until.ts';
 
 const password = 'job runner password';
 const root = mkdtempSync(path.join(os.tmpdir(), 'lb-runner-'));
@@ -36,6 +37,8 @@ interface Harness {
   opens: { count: number };
   /** Errors the next backend opens throw, one each. */
   failOpens: LifeboatError[];
+  /** While set, backend opens wait for it (after counting themselves). */
+  holdOpens: { until?: Promise<void> };
 }
 
 function harness(): Harness {
@@ -45,6 +48,7 @@ function harness(): Harness {
   const hooks: RunHooks = { onRunFinished: (run) => void finished.push(run) };
   const failures: LifeboatError[] = [];
   const opens = { count: 0 };
+  const holdOpens: Harness['holdOpens'] = {};
   const service = new Service({
     host: 'cli',
     dataDir,
@@ -58,6 +62,7 @@ function harness(): Harness {
         workers: 1,
         openBackend: async (location, opts) => {
           opens.count++;
+          await holdOpens.until;
           const failure = failures.shift();
           if (failure) throw failure;
           return openBackend(location, opts);
@@ -69,7 +74,7 @@ function harness(): Harness {
   for (const name of ['progress', 'log', 'jobState'] as const) {
     service.on(name, (payload) => ((events[name] ??= [] as never[]) as unknown[]).push(payload));
   }
-  return { service, secrets, events, finished, dataDir, opens, failOpens: failures };
+  return { service, secrets, events, finished, dataDir, opens, failOpens: failures, holdOpens };
 }
 
 async function newRepo(name: string): Promise<{ dir: string; id: string }> {
@@ -149,6 +154,27 @@ describe('job runner against a local repository', () => {
     await h.service.close();
   });
 
+  it('a pause made while an edit was being checked survives the edit', async () => {
+    const h = harness();
+    const repo = await newRepo('repo-pause-edit');
+    const source = makeSource('src-pause-edit');
+    const job = await h.service.saveJob({ job: draft(source, repo.dir), password });
+    let release!: () => void;
+    h.holdOpens.until = new Promise((resolve) => (release = resolve));
+    const opensBefore = h.opens.count;
+    // The edit proves the password, which opens the repository: it waits there while the job is paused.
+    const editing = h.service.saveJob({
+      job: { ...draft(source, repo.dir), id: job.id, name: 'Renamed' },
+      password,
+    });
+    await until('the edit to open the repository', () => h.opens.count > opensBefore);
+    expect((await h.service.pauseJob({ id: job.id })).status).toBe('paused');
+    release();
+    expect(await editing).toMatchObject({ name: 'Renamed', enabled: false });
+    expect((await h.service.listJobs())[0]).toMatchObject({ name: 'Renamed', status: 'paused' });
+    await h.service.close();
+  });
+
   it('runs backup → retention → prune → structure check → data check, with progress, logs, history and the hook', async () => {
     const h = harness();
     const repo = await newRepo('repo-run');
@@ -216,7 +242,11 @@ describe('job runner against a local repository', () => {
     const history = await service2.jobHistory({ id: job.id });
     expect(history.repository).toEqual({ checked: true });
     const states = history.entries.map((e) =>
-      e.kind === 'run' ? `${e.run.runId}:${e.snapshot}` : e.kind === 'found' ? `found:${e.snapshotId}` : 'drill',
+      e.kind === 'run'
+        ? `${e.run.runId}:${e.snapshot}`
+        : e.kind === 'found'
+          ? `found:${e.snapshotId}`
+          : 'drill',
     );
     expect(states).toEqual([
       `found:${stranger.snapshotId}`,
