@@ -2,21 +2,22 @@
  * A real Secret Service (gnome-keyring) for the keychain tests, never the developer's own keyring.
  *
  * `npm test` runs vitest inside `dbus-run-session`, a private session bus with nothing on it. The
- * first test worker that calls `ensureKeyring()` starts
+ * first caller of `ensureKeyring()` (vitest's globalSetup, before any test file) starts
  *
- *   printf %s "$password" | gnome-keyring-daemon --unlock --components=secrets --daemonize
+ *   gnome-keyring-daemon --unlock --components=secrets --foreground   (the password on stdin)
  *
  * with HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR (and the XDG config/cache folders) pointing into a fresh
  * temporary folder. `--unlock` with the password on stdin creates the "login" keyring there, unlocked,
  * and makes it the default collection, so no prompt is ever needed (there is no display for one).
  * Other workers on the same bus wait for it (a lock folder keyed by the bus address). The daemon
- * exits by itself when dbus-run-session ends the bus.
+ * exits by itself when dbus-run-session ends the bus; its log is gnome-keyring.log in that folder.
  *
  * Before starting it we also point the bus's activation environment at the temporary folder, so that
  * if anything on this bus D-Bus-activates org.freedesktop.secrets it can never open ~/.local/share/keyrings.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, openSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,23 +142,33 @@ export async function startGnomeKeyring(
     ],
     { env, timeoutMs: 10_000 },
   );
-  const started = await runCommand(
-    'gnome-keyring-daemon',
-    ['--unlock', '--components=secrets', '--daemonize'],
-    {
-      input: testKeyringPassword,
-      env: daemonEnv,
-      timeoutMs: 20_000,
-    },
-  );
-  if (started.code !== 0) {
-    return `gnome-keyring-daemon --unlock --components=secrets --daemonize exited with ${started.code}: ${started.stderr.trim()}`;
-  }
-  // The daemon claims the bus name a little after the launcher exits.
-  for (let i = 0; i < 150; i++) {
+  // In the foreground, in a session of its own (no signal meant for the test processes' group reaches
+  // it), its output and — from this process — its end written to a log file: CI once lost the daemon
+  // mid-run, and D-Bus then activated a locked keyring that wanted a prompt ("unlock prompt was
+  // dismissed"). If it ever dies again, the log says how.
+  const log = path.join(home, 'gnome-keyring.log');
+  const out = openSync(log, 'a');
+  const daemon = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets', '--foreground'], {
+    env: daemonEnv,
+    detached: true,
+    stdio: ['pipe', out, out],
+  });
+  closeSync(out);
+  let ended: string | undefined;
+  daemon.on('error', (err) => (ended = String(err)));
+  daemon.on('exit', (code, signal) => {
+    ended = `gnome-keyring-daemon (pid ${daemon.pid}) ended: ${signal ? `signal ${signal}` : `exit ${code}`}`;
+    appendFileSync(log, `${new Date().toISOString()} ${ended}\n`);
+  });
+  daemon.stdin?.on('error', () => undefined);
+  daemon.stdin?.end(testKeyringPassword);
+  daemon.unref();
+  // The daemon claims the bus name a little after it starts.
+  for (let i = 0; i < 150 && !ended; i++) {
     if (await secretServiceOwned(env)) return undefined;
     await sleep(100);
   }
+  if (ended) return `${ended}: ${(await fs.readFile(log, 'utf8').catch(() => '')).trim()}`;
   return 'gnome-keyring-daemon started but did not register org.freedesktop.secrets within 15 s';
 }
 
@@ -201,11 +212,22 @@ async function provideKeyring(): Promise<KeyringStatus> {
   if (!hasCommand('dbus-send'))
     return { available: false, reason: 'dbus-send not found (apt-get install dbus)' };
 
+  // One starter per bus (vitest's globalSetup); the test workers find its verdict there.
+  const lockDir = path.join(
+    os.tmpdir(),
+    `lifeboat-test-keyring-${createHash('sha256').update(address).digest('hex').slice(0, 16)}`,
+  );
+  const home = path.join(lockDir, 'home');
+  const verdictFile = path.join(lockDir, 'verdict.json');
+
   if (await secretServiceOwned()) {
+    const ours = existsSync(verdictFile);
     const failure = await roundTrip();
     return failure
       ? { available: false, reason: `a Secret Service is running on this bus but does not work: ${failure}` }
-      : { available: true, reason: 'a Secret Service was already running on this D-Bus session' };
+      : ours
+        ? { available: true, reason: `gnome-keyring-daemon with a temporary login keyring in ${home}`, home }
+        : { available: true, reason: 'a Secret Service was already running on this D-Bus session' };
   }
   if (!hasCommand('gnome-keyring-daemon')) {
     return {
@@ -214,13 +236,6 @@ async function provideKeyring(): Promise<KeyringStatus> {
     };
   }
 
-  // One starter per bus; the other test workers wait for its verdict.
-  const lockDir = path.join(
-    os.tmpdir(),
-    `lifeboat-test-keyring-${createHash('sha256').update(address).digest('hex').slice(0, 16)}`,
-  );
-  const home = path.join(lockDir, 'home');
-  const verdictFile = path.join(lockDir, 'verdict.json');
   let starter = false;
   try {
     await removeStaleLocks();
