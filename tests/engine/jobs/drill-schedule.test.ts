@@ -116,6 +116,8 @@ describe('restore drills in the job system', () => {
       reportPath: null,
       error: { code: 'NOT_FOUND' },
     });
+    // The drill is in the history before its notification goes out: wait for the post.
+    await until('the drill notification', () => posts().length > 0);
     expect(posts()).toEqual([expect.objectContaining({ event: 'drill.finished', status: 'failed' })]);
     expect((await service.listJobs())[0]!.lastDrill).toMatchObject({ runId: early.runId, passed: false });
 
