@@ -3,7 +3,8 @@
  * Layout: IV(16) ‖ ciphertext ‖ MAC(16). The IV doubles as the Poly1305-AES nonce, and the
  * Poly1305 one-time key is r ‖ AES-128_k(nonce) (Bernstein's Poly1305-AES); poly1305 clamps r itself.
  */
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { poly1305 } from './poly1305.ts';
 import { releaseBuffer } from './release-buffer.ts';
 import { LifeboatError } from '../../shared/errors.ts';
@@ -40,13 +41,25 @@ function checkKey(key: MasterKey): void {
   }
 }
 
+/**
+ * An AES key as a KeyObject, made once per key buffer: a cipher from a KeyObject starts about 3x
+ * faster than one from raw bytes (which Node turns into a new key object every time), and a backup
+ * of many small files starts two ciphers per blob.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObject(bytes: Buffer): KeyObject {
+  let made = keyObjects.get(bytes);
+  if (!made) keyObjects.set(bytes, (made = createSecretKey(bytes)));
+  return made;
+}
+
 /** Poly1305-AES over `ciphertext`: one-time key r ‖ AES-128_k(nonce). */
 export function poly1305Aes(
   key: Pick<MasterKey, 'macK' | 'macR'>,
   nonce: Uint8Array,
   ciphertext: Uint8Array,
 ): Uint8Array {
-  const aes = createCipheriv('aes-128-ecb', key.macK, null);
+  const aes = createCipheriv('aes-128-ecb', keyObject(key.macK), null);
   aes.setAutoPadding(false);
   const s = aes.update(nonce);
   const oneTimeKey = new Uint8Array(32);
@@ -56,7 +69,7 @@ export function poly1305Aes(
 }
 
 function ctr(key: MasterKey, iv: Uint8Array, input: Uint8Array, out: Buffer, outOffset: number): void {
-  const c = createCipheriv('aes-256-ctr', key.encrypt, iv);
+  const c = createCipheriv('aes-256-ctr', keyObject(key.encrypt), iv);
   const a = c.update(input);
   const n = a.copy(out, outOffset);
   releaseBuffer(a); // a copy: dead now (see release-buffer.ts)
@@ -102,7 +115,7 @@ export function open(key: MasterKey, data: Uint8Array, failure: ErrorCode = 'REP
       : new LifeboatError(failure, 'Encrypted data failed verification (damaged or tampered with).');
   }
   const out = Buffer.allocUnsafe(ciphertext.length);
-  const d = createDecipheriv('aes-256-ctr', key.encrypt, iv);
+  const d = createDecipheriv('aes-256-ctr', keyObject(key.encrypt), iv);
   const a = d.update(ciphertext);
   a.copy(out, 0);
   d.final().copy(out, a.length);
