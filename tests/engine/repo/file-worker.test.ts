@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,22 +142,55 @@ describe('file worker', () => {
     }
   });
 
-  it('processes tiny files in process with the same result', async () => {
-    const path = join(dir, 'tiny.txt');
-    writeFileSync(path, 'hello lifeboat');
+  it('sends small files to the workers in batches: same chunks, one blob per content, errors per file', async () => {
+    const tiny = join(dir, 'tiny.txt');
+    writeFileSync(tiny, 'hello lifeboat');
+    const twin = join(dir, 'twin.txt');
+    writeFileSync(twin, 'hello lifeboat');
     const empty = join(dir, 'empty');
     writeFileSync(empty, '');
+    const texts = Array.from({ length: 150 }, (_, i) => {
+      const path = join(dir, `note-${i}.txt`);
+      writeFileSync(path, `note ${i}\n`.repeat(50 + i));
+      return path;
+    });
     const store = makeStore();
-    const saver = new FileSaver({ key, isKnown: store.isKnown, saveBlob: store.saveBlob, workers: 1 });
+    const saver = new FileSaver({ key, isKnown: store.isKnown, saveBlob: store.saveBlob, workers: 2 });
     try {
-      const viaWorker = await saver.saveFile(path);
-      const inProcess = await saver.saveFile(path, { size: 14 });
-      expect(inProcess.chunks).toEqual(viaWorker.chunks);
-      expect(inProcess.chunks).toEqual([
+      const viaWholeFileTask = await saver.saveFile(tiny);
+      const sizeOf = (path: string) => statSync(path).size;
+      // all at once, as the backup's file stage hands them out: a missing file fails alone
+      const results = await Promise.allSettled(
+        [tiny, twin, empty, join(dir, 'missing-small'), ...texts].map((path) =>
+          saver.saveFile(path, { size: existsSync(path) ? sizeOf(path) : 10 }),
+        ),
+      );
+      const [batchedTiny, batchedTwin, batchedEmpty, missing, ...notes] = results;
+      expect(batchedTiny).toMatchObject({ status: 'fulfilled', value: { chunks: viaWholeFileTask.chunks } });
+      expect(batchedTwin).toMatchObject({ status: 'fulfilled', value: { chunks: viaWholeFileTask.chunks } });
+      expect(viaWholeFileTask.chunks).toEqual([
         { id: createHash('sha256').update('hello lifeboat').digest('hex'), length: 14 },
       ]);
-      expect((await saver.saveFile(empty, { size: 0 })).chunks).toEqual([]);
-      expect((await saver.saveFile(empty)).chunks).toEqual([]);
+      expect(batchedEmpty).toMatchObject({ status: 'fulfilled', value: { chunks: [], bytesRead: 0 } });
+      expect(missing).toMatchObject({ status: 'rejected', reason: { code: 'SOURCE_UNREADABLE' } });
+      notes.forEach((outcome, i) => {
+        const data = readFileSync(texts[i]!);
+        expect(outcome).toMatchObject({
+          status: 'fulfilled',
+          value: {
+            chunks: [{ id: createHash('sha256').update(data).digest('hex'), length: data.length }],
+            bytesRead: data.length,
+            changed: false,
+          },
+        });
+      });
+      // one blob per distinct content: the twins and the earlier whole-file task share one
+      expect(store.saves).toBe(1 + texts.length);
+      expect(store.blobs.size).toBe(store.saves);
+      for (const b of store.blobs.values()) {
+        const plain = decodeBlob(key, b.data, b.uncompressedLength);
+        expect(createHash('sha256').update(plain).digest('hex')).toBe(b.id);
+      }
     } finally {
       await saver.close();
     }
@@ -190,6 +232,9 @@ describe('file worker', () => {
         [join(dir, 'missing'), undefined],
         [link, undefined],
         [join(dir, 'missing'), 0],
+        [dir, 10], // batched with other small files: the same errors, per file
+        [fifo, 10],
+        [link, 10],
       ] as const) {
         const err = await saver.saveFile(path, size === undefined ? {} : { size }).catch((e: unknown) => e);
         expect(err, path).toBeInstanceOf(LifeboatError);

@@ -35,8 +35,9 @@ export type {
 } from './backup-types.ts';
 export type { StreamEntry, StreamSource } from './stream-stage.ts';
 
-/** Files read at once (worker pool plus small files read in process). */
+/** Files read at once; small files (batched to the workers) have their own, larger allowance. */
 const maxFilesInFlight = 32;
+const maxSmallFilesInFlight = 256;
 
 export async function backup(repo: Repository, options: BackupOptions): Promise<BackupResult> {
   const paths = normalizePaths(options.paths, (options.streams?.length ?? 0) > 0);
@@ -149,6 +150,7 @@ async function run(
       ignoreCtime: options.ignoreCtime ?? false,
       ignoreInode: options.ignoreInode ?? false,
       maxInFlight: maxFilesInFlight,
+      maxSmallInFlight: maxSmallFilesInFlight,
       onFatal: (err) => {
         fatal ??= err;
         stop.abort();

@@ -32,13 +32,19 @@ export interface FileStageOptions extends ChangeOptions {
   force?: boolean;
   /** A file failed for a reason that must stop the backup (repository error, cancel). */
   onFatal(err: unknown): void;
-  /** Files being read at once, in the pool and in process (small files); bounds memory and open files. */
+  /** Files being read at once; bounds memory and open files. */
   maxInFlight: number;
+  /**
+   * Small files (the saver batches them) in flight at once: enough for a full batch per worker and
+   * the next ones filling; each holds at most one small file's bytes, and only while its batch runs.
+   */
+  maxSmallInFlight: number;
 }
 
 export class FileStage {
   private readonly o: FileStageOptions;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly smallInFlight = new Set<Promise<unknown>>();
 
   constructor(opts: FileStageOptions) {
     this.o = opts;
@@ -68,21 +74,25 @@ export class FileStage {
         message: `Parts of ${entry.path} are missing from the repository index; the file is stored again.`,
       });
     }
-    while (this.inFlight.size >= o.maxInFlight) await Promise.race(this.inFlight);
+    const small = o.saver().batches(entry.size);
+    const inFlight = small ? this.smallInFlight : this.inFlight;
+    const max = small ? o.maxSmallInFlight : o.maxInFlight;
+    while (inFlight.size >= max) await Promise.race(inFlight);
     await o.saver().waitForSpace();
     const future = this.read(entry, prev);
     const done = future.then(
       () => undefined,
       (err: unknown) => o.onFatal(err),
     );
-    this.inFlight.add(done);
-    void done.then(() => this.inFlight.delete(done));
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
     return { node: future };
   }
 
   /** Resolves when every file handed out so far has finished (or failed). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size + this.smallInFlight.size > 0)
+      await Promise.allSettled([...this.inFlight, ...this.smallInFlight]);
   }
 
   private async read(entry: ScanEntry, prev: TreeNode | undefined): Promise<TreeNode | undefined> {

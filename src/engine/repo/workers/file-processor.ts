@@ -15,18 +15,19 @@
  * backpressure point: the main thread delays it while its packs/uploads are full.
  */
 import { createHash } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import type { Transferable } from 'node:worker_threads';
 import { LifeboatError } from '../../../shared/errors.ts';
 import { encodeBlob } from '../blob-codec.ts';
-import { Chunker } from '../chunker.ts';
+import { Chunker, chunkLengths } from '../chunker.ts';
 import { releaseBuffer } from '../release-buffer.ts';
 import type { ChunkerParams } from '../chunker.ts';
 import type { MasterKey } from '../crypto.ts';
-import { cancelledError } from './worker-protocol.ts';
+import { cancelledError, toWireError } from './worker-protocol.ts';
+import type { WireError } from './worker-protocol.ts';
 
 export interface FileTask {
   path: string;
@@ -78,6 +79,29 @@ export interface SegmentResult {
   newChunks: number;
   newBytes: number;
 }
+
+/**
+ * Many small files in one task: a task per file costs more in messages than the file's own work, and
+ * in process they would all run on one thread. Each file is read whole, and their chunks share one
+ * dedup round-trip.
+ */
+export interface SmallFilesTask {
+  kind: 'small-files';
+  paths: string[];
+  compress?: boolean;
+  chunker?: Partial<ChunkerParams>;
+}
+
+/** Per file: its result, or why it could not be read (the others are stored all the same). */
+export type SmallFileOutcome = { ok: true; result: FileResult } | { ok: false; error: WireError };
+
+export interface SmallFilesResult {
+  files: SmallFileOutcome[];
+}
+
+/** What a file worker is given, and what it gives back. */
+export type FileWorkerTask = FileTask | SegmentTask | SmallFilesTask;
+export type FileWorkerResult = FileResult | SegmentResult | SmallFilesResult;
 
 export type FileMessage = { type: 'batch'; chunks: ChunkRef[] } | { type: 'blobs'; blobs: EncodedChunk[] };
 
@@ -231,20 +255,114 @@ export async function processSegment(
   return { chunks: batch.map(({ id, length }) => ({ id, length })), ...counts };
 }
 
-/** Asks the main thread which chunks are new, encodes those and sends them; one round-trip each. */
+/** Reads, cuts and hashes each small file, then stores all their new chunks in one round-trip. */
+export async function processSmallFiles(
+  task: SmallFilesTask,
+  key: MasterKey,
+  ctx: ProcessContext,
+): Promise<SmallFilesResult> {
+  const batch: PendingChunk[] = [];
+  const files: (SmallFileOutcome & { first?: number })[] = [];
+  for (const path of task.paths) {
+    if (ctx.signal.aborted) throw cancelledError('Reading the files');
+    try {
+      const { data, before, after } = readWhole(path);
+      const first = batch.length;
+      const chunks: ChunkRef[] = [];
+      let offset = 0;
+      for (const length of chunkLengths(data, task.chunker)) {
+        const piece = data.subarray(offset, offset + length);
+        offset += length;
+        const chunk = { id: createHash('sha256').update(piece).digest('hex'), length };
+        chunks.push(chunk);
+        batch.push({ ...chunk, pieces: [piece] });
+      }
+      const changed =
+        before.size !== after.size || before.mtimeNs !== after.mtimeNs || data.length !== before.size;
+      const result = {
+        path,
+        chunks,
+        bytesRead: data.length,
+        newChunks: 0,
+        newBytes: 0,
+        before,
+        after,
+        changed,
+      };
+      files.push({ ok: true, result, first });
+    } catch (err) {
+      if (!(err instanceof LifeboatError) || err.code !== 'SOURCE_UNREADABLE') throw err;
+      files.push({ ok: false, error: toWireError(err) });
+    }
+  }
+  const counts = { newChunks: 0, newBytes: 0 };
+  const stored = new Set(await storeChunks(batch, key, task.compress ?? true, ctx, counts));
+  return {
+    files: files.map(({ first, ...outcome }) => {
+      if (!outcome.ok) return outcome;
+      const { result } = outcome;
+      result.chunks.forEach((chunk, i) => {
+        if (!stored.has(first! + i)) return;
+        result.newChunks++;
+        result.newBytes += chunk.length;
+      });
+      return outcome;
+    }),
+  };
+}
+
+/**
+ * A small file read whole, with its state before and after the read. Synchronous on purpose: this
+ * runs in a worker thread, where blocking costs nothing, while each async call would be a round
+ * trip through libuv's few threads shared by the whole process (five per file).
+ */
+function readWhole(path: string): { data: Buffer; before: FileStat; after: FileStat } {
+  let fd: number;
+  try {
+    fd = openSync(path, openFlags);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  try {
+    const stats = fstatSync(fd, { bigint: true });
+    if (!stats.isFile()) throw notRegular(path);
+    const before = toFileStat(stats);
+    // one byte more than the size: a file that grew since the scan shows it without another read
+    const buf = Buffer.allocUnsafe(before.size + 1);
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < buf.length; filled += n) {
+      n = readSync(fd, buf, filled, buf.length - filled, filled);
+    }
+    const after = toFileStat(fstatSync(fd, { bigint: true }));
+    return { data: buf.subarray(0, filled), before, after };
+  } catch (err) {
+    throw unreadable(path, err);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // the content is read; a failing close loses nothing
+    }
+  }
+}
+
+/**
+ * Asks the main thread which chunks are new, encodes those and sends them; one round-trip each.
+ * Returns the indexes it sent.
+ */
 async function storeChunks(
   batch: PendingChunk[],
   key: MasterKey,
   compress: boolean,
   ctx: ProcessContext,
   counts: { newChunks: number; newBytes: number },
-): Promise<void> {
-  if (batch.length === 0) return;
+): Promise<readonly number[]> {
+  if (batch.length === 0) return [];
   const { need = [] } = await ctx.request({
     type: 'batch',
     chunks: batch.map(({ id, length }) => ({ id, length })),
   });
-  if (need.length === 0) return;
+  if (need.length === 0) return need;
   const blobs: EncodedChunk[] = [];
   const transfer: ArrayBuffer[] = [];
   for (const i of need) {
@@ -261,6 +379,7 @@ async function storeChunks(
     counts.newBytes += c.length;
   }
   await ctx.request({ type: 'blobs', blobs }, transfer);
+  return need;
 }
 
 /** Opens a file the scanner saw as regular, refusing anything else; the stat is the "before" state. */
@@ -275,16 +394,18 @@ export async function openRegularFile(path: string): Promise<{ fh: FileHandle; b
     const stats = await fh.stat({ bigint: true }).catch((err: unknown) => {
       throw unreadable(path, err);
     });
-    if (!stats.isFile()) {
-      throw new LifeboatError('SOURCE_UNREADABLE', `${path} is not a regular file.`, {
-        hint: 'It changed type since the folder was scanned; it will be saved as it is next time.',
-      });
-    }
+    if (!stats.isFile()) throw notRegular(path);
     return { fh, before: toFileStat(stats) };
   } catch (err) {
     await fh.close().catch(() => undefined);
     throw err;
   }
+}
+
+function notRegular(path: string): LifeboatError {
+  return new LifeboatError('SOURCE_UNREADABLE', `${path} is not a regular file.`, {
+    hint: 'It changed type since the folder was scanned; it will be saved as it is next time.',
+  });
 }
 
 /** Fills `buf` from `position`; returns the part filled (shorter at the end of the file). */

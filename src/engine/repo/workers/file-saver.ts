@@ -1,7 +1,8 @@
 /**
- * Main-thread side of the file pipeline: runs processFile() in the worker pool (or in process for
- * tiny files), or, for a big file, reads and cuts it here and spreads its segments over the pool
- * (processSegment), and answers their dedup questions. A chunk is "new" when the index does not
+ * Main-thread side of the file pipeline: runs processFile() in the worker pool, small files in
+ * batches (processSmallFiles: one task and one dedup round-trip for many files), or, for a big file,
+ * reads and cuts it here and spreads its segments over the pool (processSegment), and answers their
+ * dedup questions. A chunk is "new" when the index does not
  * know it and no other file is already encoding it; the first file to ask claims it. Claims end
  * when the packer accepted the blob (`saveBlob` resolved) or when the claiming file fails.
  *
@@ -15,7 +16,7 @@ import { Chunker, DEFAULT_CHUNKER_PARAMS } from '../chunker.ts';
 import { releaseBuffer } from '../release-buffer.ts';
 import { WorkerPool } from '../worker-pool.ts';
 import { workerScript } from '../worker-url.ts';
-import { openRegularFile, processFile, toFileStat, unreadable } from './file-processor.ts';
+import { openRegularFile, toFileStat, unreadable } from './file-processor.ts';
 import type {
   ChunkRef,
   EncodedChunk,
@@ -23,10 +24,14 @@ import type {
   FileReply,
   FileResult,
   FileTask,
+  FileWorkerResult,
+  FileWorkerTask,
   SegmentResult,
   SegmentTask,
+  SmallFilesResult,
+  SmallFilesTask,
 } from './file-processor.ts';
-import { cancelledError } from './worker-protocol.ts';
+import { cancelledError, fromWireError } from './worker-protocol.ts';
 
 /** What saveStream stored: the content list and how much was new. */
 export interface StreamResult {
@@ -97,8 +102,8 @@ export interface FileSaverOptions {
   saveBlob(blob: SavedBlob): Promise<void> | void;
   /** Worker count; default os.availableParallelism(). */
   workers?: number;
-  /** Files smaller than this are processed on the calling thread; default 128 KiB. */
-  inProcessBelow?: number;
+  /** Files smaller than this go to the workers in batches (see SmallFilesTask); default 128 KiB. */
+  batchBelow?: number;
   /**
    * Files of at least this size are cut into chunks here and their segments spread over all the
    * workers, so one big file (a database) uses every core; default 16 MiB.
@@ -111,12 +116,24 @@ export interface FileSaverOptions {
 }
 
 export interface SaveFileOptions {
-  /** Size from the scanner's lstat; decides worker vs. in-process. */
+  /** Size from the scanner's lstat; decides batched, whole or split. */
   size?: number;
   signal?: AbortSignal;
   /** Plaintext bytes chunked so far in this file (per batch or segment, 8-16 MiB), for progress/ETA. */
   onProgress?: (bytes: number) => void;
 }
+
+interface SmallFileRequest {
+  path: string;
+  options: SaveFileOptions;
+  resolve(outcome: { result: FileResult; dependencies: Promise<boolean>[] }): void;
+  reject(err: unknown): void;
+}
+
+/** A batch of small files goes to a worker when it holds this many files or bytes, or after batchWaitMs. */
+const batchFiles = 64;
+const batchBytes = 2 * 1024 * 1024;
+const batchWaitMs = 2;
 
 interface Claim {
   owner: number;
@@ -166,18 +183,17 @@ class SegmentBuffers {
 
 export class FileSaver {
   private readonly opts: FileSaverOptions;
-  private readonly pool: WorkerPool<
-    FileTask | SegmentTask,
-    FileResult | SegmentResult,
-    FileMessage,
-    FileReply
-  >;
+  private readonly pool: WorkerPool<FileWorkerTask, FileWorkerResult, FileMessage, FileReply>;
   private readonly claims = new Map<string, Claim>();
   private readonly segmentBytes: number;
   private readonly buffers: SegmentBuffers;
   private nextAttempt = 1;
   /** Attempts still running: a cancelled task's late message must not claim chunks nobody releases. */
   private readonly running = new Set<number>();
+  /** Small files waiting (a few ms at most) to go to a worker together. */
+  private small: SmallFileRequest[] = [];
+  private smallBytes = 0;
+  private smallTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: FileSaverOptions) {
     this.opts = opts;
@@ -185,7 +201,7 @@ export class FileSaver {
       minSegmentBytes,
       opts.task?.chunker?.maxSize ?? DEFAULT_CHUNKER_PARAMS.maxSize,
     );
-    this.pool = new WorkerPool<FileTask | SegmentTask, FileResult | SegmentResult, FileMessage, FileReply>({
+    this.pool = new WorkerPool<FileWorkerTask, FileWorkerResult, FileMessage, FileReply>({
       url: opts.workerUrl ?? workerScript(new URL('./file-worker.ts', import.meta.url)),
       workerData: { key: opts.key },
       ...(opts.workers ? { size: opts.workers } : {}),
@@ -203,10 +219,19 @@ export class FileSaver {
     return this.pool.waitForSpace();
   }
 
+  /** Whether a file of this size travels in a batch of small files (FileStage lets more of them wait). */
+  batches(size: number): boolean {
+    return size < (this.opts.batchBelow ?? 128 * 1024);
+  }
+
   /** Chunks, hashes and stores one file. Errors: SOURCE_UNREADABLE, CANCELLED, or the packer's. */
   async saveFile(path: string, options: SaveFileOptions = {}): Promise<FileResult> {
     for (let attempt = 0; ; attempt++) {
-      const { result, dependencies } = await this.attempt(path, options);
+      // a retry (a chunk it shares was lost with another file) goes alone, not held up by a batch
+      const batched = attempt === 0 && options.size !== undefined && this.batches(options.size);
+      const { result, dependencies } = batched
+        ? await this.inBatch(path, options)
+        : await this.attempt(path, options);
       const saved = await Promise.all(dependencies);
       if (saved.every(Boolean)) return result;
       if (attempt >= maxRetries) {
@@ -217,7 +242,67 @@ export class FileSaver {
     }
   }
 
+  private inBatch(
+    path: string,
+    options: SaveFileOptions,
+  ): Promise<{ result: FileResult; dependencies: Promise<boolean>[] }> {
+    return new Promise((resolve, reject) => {
+      this.small.push({ path, options, resolve, reject });
+      this.smallBytes += options.size ?? 0;
+      if (this.small.length >= batchFiles || this.smallBytes >= batchBytes) this.sendBatch();
+      else this.smallTimer ??= setTimeout(() => this.sendBatch(), batchWaitMs);
+    });
+  }
+
+  /** Sends the waiting small files to a worker as one task; each caller gets its own file's outcome. */
+  private sendBatch(): void {
+    clearTimeout(this.smallTimer);
+    this.smallTimer = undefined;
+    const requests = this.small;
+    this.small = [];
+    this.smallBytes = 0;
+    if (requests.length === 0) return;
+    const owner = this.nextAttempt++;
+    this.running.add(owner);
+    const dependencies: Promise<boolean>[] = [];
+    const signals = requests.flatMap((r) => (r.options.signal ? [r.options.signal] : []));
+    const task: SmallFilesTask = {
+      kind: 'small-files',
+      paths: requests.map((r) => r.path),
+      ...(this.opts.task?.compress !== undefined ? { compress: this.opts.task.compress } : {}),
+      ...(this.opts.task?.chunker ? { chunker: this.opts.task.chunker } : {}),
+    };
+    this.pool
+      .run(task, {
+        onMessage: (msg) => this.answer(owner, msg, dependencies),
+        label: `${requests.length} small files in ${requests[0]!.path}`,
+        ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
+      })
+      .then(
+        (value) => {
+          const { files } = value as SmallFilesResult;
+          requests.forEach((request, i) => {
+            const outcome = files[i];
+            if (!outcome) request.reject(new LifeboatError('INTERNAL', `No result for ${request.path}.`));
+            else if (!outcome.ok) request.reject(fromWireError(outcome.error));
+            else {
+              request.options.onProgress?.(outcome.result.bytesRead);
+              request.resolve({ result: outcome.result, dependencies });
+            }
+          });
+        },
+        (err: unknown) => {
+          for (const request of requests) request.reject(err);
+        },
+      )
+      .finally(() => {
+        this.running.delete(owner);
+        this.releaseClaims(owner);
+      });
+  }
+
   async close(): Promise<void> {
+    this.sendBatch(); // nothing may wait for a timer once closed: the pool rejects what is left
     await this.pool.close();
   }
 
@@ -263,9 +348,7 @@ export class FileSaver {
       if (custom) return { result: await custom(ctx), dependencies };
       const size = options.size;
       let result: FileResult;
-      if (size !== undefined && size < (this.opts.inProcessBelow ?? 128 * 1024)) {
-        result = await processFile(task, this.opts.key, ctx);
-      } else if (size !== undefined && size >= (this.opts.splitFrom ?? 16 * 1024 * 1024)) {
+      if (size !== undefined && size >= (this.opts.splitFrom ?? 16 * 1024 * 1024)) {
         result = await this.saveSegmented(path, ctx);
       } else {
         result = (await this.pool.run(task, {

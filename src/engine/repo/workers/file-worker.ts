@@ -1,18 +1,11 @@
 /**
  * Worker-thread entry of the file pipeline: `workerData` is `{ key: MasterKey }` (given once at
- * start, never per task); each task is a whole file (FileTask) or a segment of a big one
- * (SegmentTask). See file-processor.ts for the protocol and file-saver.ts for the main-thread side.
+ * start, never per task); each task is a whole file (FileTask), a segment of a big one (SegmentTask)
+ * or a handful of small files (SmallFilesTask). See file-processor.ts for the protocol and file-saver.ts for the main-thread side.
  */
 import { serveTasks } from './worker-runtime.ts';
-import { processFile, processSegment } from './file-processor.ts';
-import type {
-  FileMessage,
-  FileReply,
-  FileResult,
-  FileTask,
-  SegmentResult,
-  SegmentTask,
-} from './file-processor.ts';
+import { processFile, processSegment, processSmallFiles } from './file-processor.ts';
+import type { FileMessage, FileReply, FileWorkerResult, FileWorkerTask } from './file-processor.ts';
 import type { MasterKey } from '../crypto.ts';
 import { workerData } from 'node:worker_threads';
 
@@ -28,7 +21,8 @@ function toBuffer(u: Uint8Array): Buffer {
 const raw = (workerData as FileWorkerData).key;
 const key: MasterKey = { encrypt: toBuffer(raw.encrypt), macK: toBuffer(raw.macK), macR: toBuffer(raw.macR) };
 
-serveTasks<FileTask | SegmentTask, FileResult | SegmentResult, FileMessage, FileReply>(async (task, ctx) => {
-  if ('kind' in task && task.kind === 'segment') return { value: await processSegment(task, key, ctx) };
-  return { value: await processFile(task as FileTask, key, ctx) };
+serveTasks<FileWorkerTask, FileWorkerResult, FileMessage, FileReply>(async (task, ctx) => {
+  if (!('kind' in task)) return { value: await processFile(task, key, ctx) };
+  if (task.kind === 'segment') return { value: await processSegment(task, key, ctx) };
+  return { value: await processSmallFiles(task, key, ctx) };
 });
