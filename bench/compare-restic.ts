@@ -3,7 +3,9 @@
  * first backup, backup after ~1% changed, backup with nothing changed, full restore, repository size,
  * peak memory. Prints each ratio Lifeboat/restic. Not part of the test suite.
  *
- *   npx node bench/compare-restic.ts [--scale 1] [--keep]
+ *   npx node bench/compare-restic.ts [--scale 1] [--small-files 0] [--keep]
+ *
+ * `--small-files N` adds N small attachments (0.5–4 KB: e-mails, notes), where per-file costs dominate.
  *
  * Both tools run warm (page cache) and alternate, restic with its default local cache.
  */
@@ -16,6 +18,7 @@ import { changeAboutOnePercent, defaultSize, generate } from './crm-data.ts';
 const args = process.argv.slice(2);
 const scale = Number(args[args.indexOf('--scale') + 1] ?? 1) || 1;
 const keep = args.includes('--keep');
+const smallFiles = args.includes('--small-files') ? Number(args[args.indexOf('--small-files') + 1]) || 0 : 0;
 const password = 'bench-password';
 const work = mkdtempSync(path.join(process.env.LIFEBOAT_BENCH_DIR ?? os.tmpdir(), 'lb-bench-'));
 const data = path.join(work, 'data');
@@ -88,7 +91,7 @@ function step(name: string, command: (tool: Tool) => string[], before?: () => vo
   }
 }
 
-const size = { ...defaultSize, contacts: Math.round(defaultSize.contacts * scale), scanFiles: Math.round(defaultSize.scanFiles * scale), documentFiles: Math.round(defaultSize.documentFiles * scale) };
+const size = { ...defaultSize, contacts: Math.round(defaultSize.contacts * scale), scanFiles: Math.round(defaultSize.scanFiles * scale), documentFiles: Math.round(defaultSize.documentFiles * scale), smallFiles };
 process.stdout.write(`Generating CRM-like data in ${data} …\n`);
 generate(data, size);
 const dataBytes = dirSize(data);

@@ -48,6 +48,8 @@ export interface DatasetSize {
   scanFiles: number;
   scanBytes: number;
   documentFiles: number;
+  /** Small attachments (e-mails, notes; 0.5–4 KB each), 100 per folder; 0 unless asked for. */
+  smallFiles?: number;
 }
 
 export const defaultSize: DatasetSize = { contacts: 300_000, activitiesPerContact: 4, scanFiles: 120, scanBytes: 600_000, documentFiles: 400 };
@@ -93,6 +95,12 @@ export function generate(root: string, size: DatasetSize = defaultSize, seed = 1
   for (let i = 0; i < size.documentFiles; i++) {
     const paragraphs = Array.from({ length: 200 + Math.floor(r() * 400) }, () => sentence(r, 25)).join('\n');
     writeFileSync(path.join(root, 'attachments', 'documents', `offer-${i}.txt`), paragraphs);
+  }
+  for (let i = 0; i < (size.smallFiles ?? 0); i++) {
+    const folder = path.join(root, 'attachments', 'mail', String(Math.floor(i / 100)).padStart(4, '0'));
+    if (i % 100 === 0) mkdirSync(folder, { recursive: true });
+    const body = r() < 0.5 ? sentence(r, 80 + Math.floor(r() * 500)) : randomBytesFrom(r, 500 + Math.floor(r() * 3500));
+    writeFileSync(path.join(folder, `message-${i}.eml`), body);
   }
 }
 
