@@ -47,7 +47,7 @@ function checkKey(key: MasterKey): void {
  * of many small files starts two ciphers per blob.
  */
 const keyObjects = new WeakMap<Buffer, KeyObject>();
-function keyObject(bytes: Buffer): KeyObject {
+export function keyObject(bytes: Buffer): KeyObject {
   let made = keyObjects.get(bytes);
   if (!made) keyObjects.set(bytes, (made = createSecretKey(bytes)));
   return made;

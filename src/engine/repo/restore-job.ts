@@ -13,7 +13,7 @@ import { writeSync } from 'node:fs';
 import { zstdDecompressSync } from 'node:zlib';
 import { LifeboatError } from '../../shared/errors.ts';
 import { fsError } from '../storage/fs-errors.ts';
-import { cryptoOverhead, ivSize, macSize, poly1305Aes } from './crypto.ts';
+import { cryptoOverhead, ivSize, keyObject, macSize, poly1305Aes } from './crypto.ts';
 import type { MasterKey } from './crypto.ts';
 import { toWireError } from './workers/worker-protocol.ts';
 import type { WireError } from './workers/worker-protocol.ts';
@@ -49,7 +49,7 @@ export function openBlob(key: MasterKey, data: Uint8Array, id: string, uncompres
   if (!timingSafeEqual(poly1305Aes(key, iv, ciphertext), mac)) {
     throw new LifeboatError('REPO_CORRUPT', 'Encrypted data failed verification (damaged or tampered with).');
   }
-  const d = createDecipheriv('aes-256-ctr', key.encrypt, iv);
+  const d = createDecipheriv('aes-256-ctr', keyObject(key.encrypt), iv);
   let plain = d.update(ciphertext); // CTR is a stream cipher: update() returns every byte
   const rest = d.final();
   if (rest.length > 0) plain = Buffer.concat([plain, rest]);
