@@ -25,6 +25,7 @@ import { allStreamsFailed, saveStreamSources, streamRootName } from './stream-st
 import type { StreamSource } from './stream-stage.ts';
 import { buildSummary, ChangeCounters } from './summary.ts';
 import { TreeBuilder } from './tree-builder.ts';
+import { pathComponents } from './path-components.ts';
 
 export type {
   BackupOptions,
@@ -240,7 +241,7 @@ async function run(
 
 /** A stream source's folder ('/postgres') must not collide with a backed-up folder's first name, nor two sources with each other. */
 function checkNoClash(paths: readonly string[], streams: readonly StreamSource[]): void {
-  const taken = new Set(paths.map((p) => p.split(/[\\/]/).find((part) => part !== '') ?? ''));
+  const taken = new Set(paths.map((p) => pathComponents(p)[0]?.name ?? ''));
   const seen = new Set<string>();
   for (const s of streams) {
     if (seen.has(s.path)) {

@@ -12,7 +12,9 @@
  */
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
+import { pathComponents, platformPath } from './path-components.ts';
+import type { PathApi } from './path-components.ts';
 import { LifeboatError } from '../../../shared/errors.ts';
 import { compareNames } from '../tree.ts';
 import { cancelledError } from '../workers/worker-protocol.ts';
@@ -187,19 +189,28 @@ export async function* scan(sources: readonly string[], opts: ScanOptions = {}):
   for (const child of sortedChildren(root)) yield* visit(child);
 }
 
-/** Sources as a tree from the root; a source inside another source is covered by the outer one. */
-export function buildSourceTree(sources: readonly string[]): SourceNode {
-  const rootPath = resolve(sep);
-  const root: SourceNode = { name: '', path: rootPath, isSource: false, children: new Map() };
+/**
+ * Sources as a tree from the root; a source inside another source is covered by the outer one. On
+ * Windows the root's children are the volumes (see path-components.ts).
+ */
+export function buildSourceTree(sources: readonly string[], p: PathApi = platformPath): SourceNode {
+  const root: SourceNode = { name: '', path: p.resolve(p.sep), isSource: false, children: new Map() };
   for (const s of sources) {
-    const parts = resolve(s).slice(rootPath.length).split(sep).filter(Boolean);
+    const abs = p.resolve(s);
+    const components = pathComponents(abs, p);
+    // the root itself (`/`) is the source: its children are the top level
+    if (components.length === 0) {
+      root.isSource = true;
+      root.children.clear();
+      continue;
+    }
     let node = root;
-    for (const part of parts) {
+    for (const { name, path } of components) {
       if (node.isSource) break;
-      let child = node.children.get(part);
+      let child = node.children.get(name);
       if (!child) {
-        child = { name: part, path: join(node.path, part), isSource: false, children: new Map() };
-        node.children.set(part, child);
+        child = { name, path, isSource: false, children: new Map() };
+        node.children.set(name, child);
       }
       node = child;
     }
