@@ -30,6 +30,9 @@ export interface RestoreProgress {
   currentPath?: string;
 }
 
+/** Only root can give files to other users (POSIX); elsewhere owners are left as they come. */
+const runningAsRoot = (): boolean => process.geteuid?.() === 0;
+
 export interface RestoreOptions {
   target: string;
   /** Snapshot paths to restore ("/home/user/file"); everything when omitted. */
@@ -44,6 +47,8 @@ export interface RestoreOptions {
   workers?: number;
   /** How free space is measured before writing (restore-space.ts); tests inject their own. */
   freeSpace?: FreeSpace;
+  /** Give entries their owner and group from the snapshot (default: when running as root, like restic). */
+  owners?: boolean;
 }
 
 export interface RestoreIssue {
@@ -127,7 +132,7 @@ async function runRestore(
     throw fsError(err, `the restore folder ${opts.target}`);
   }
   const root = await fs.realpath(opts.target);
-  const w = new SafeWriter(root, opts.overwrite ?? false);
+  const w = new SafeWriter(root, opts.overwrite ?? false, opts.owners ?? runningAsRoot());
   const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, skipped: [], errors: [] };
   const failedPaths = new Set(missing.map((m) => m.path));
   result.errors.push(...missing);

@@ -3,6 +3,11 @@
  * with lstat and must be a real folder (never a symlink); files go to an O_EXCL|O_NOFOLLOW
  * temporary name and are renamed into place; symlinks and hard links are made the same way.
  *
+ * Run as root, entries get their owner and group back (numeric ids, as restic does): a self-hosted
+ * CRM's uploads belong to its web server's user, which must be able to write them again. Setuid and
+ * setgid bits are never restored (a repository could otherwise hand out privileges). A file system
+ * that cannot store the owner (or ids this system cannot map) keeps the restored content as it is.
+ *
  * No fsync: a restore writes a copy of data that stays safe in the repository, and restic does not
  * sync either. The rename makes each file appear complete or not at all to other programs; after a
  * power cut the worst case is a file that must be restored again.
@@ -37,11 +42,24 @@ export interface TempFile {
 export class SafeWriter {
   private readonly root: string;
   private readonly overwrite: boolean;
+  private readonly owners: boolean;
   private readonly verified = new Set<string>();
 
-  constructor(root: string, overwrite: boolean) {
+  constructor(root: string, overwrite: boolean, owners = false) {
     this.root = root;
     this.overwrite = overwrite;
+    this.owners = owners;
+  }
+
+  /** Gives `p` (never followed) or the open file the snapshot's owner and group, when asked to. */
+  private async setOwner(node: TreeNode, target: string | fs.FileHandle): Promise<void> {
+    if (!this.owners) return;
+    try {
+      if (typeof target === 'string') await fs.lchown(target, node.uid, node.gid);
+      else await target.chown(node.uid, node.gid);
+    } catch (err) {
+      if (!['EPERM', 'EINVAL', 'ENOSYS', 'EOPNOTSUPP'].includes(errnoCode(err) ?? '')) throw err;
+    }
   }
 
   private abs(segments: readonly string[]): string {
@@ -141,6 +159,7 @@ export class SafeWriter {
   async commitFile(f: TempFile): Promise<void> {
     const { item, dest, tmp, handle } = f;
     try {
+      await this.setOwner(item.node, handle); // before chmod: a chown clears mode bits
       await handle.chmod(posixPermFromGoMode(item.node.mode ?? 0o644) & 0o1777);
       await handle.close();
       await setTimes(tmp, item.node);
@@ -165,6 +184,7 @@ export class SafeWriter {
     const tmp = this.tempName(path.dirname(dest));
     try {
       await fs.symlink(item.node.linktarget ?? '', tmp);
+      await this.setOwner(item.node, tmp);
       await setTimes(tmp, item.node);
       await fs.rename(tmp, dest); // replaces a file or symlink itself, never what it points to
     } catch (err) {
@@ -191,6 +211,7 @@ export class SafeWriter {
     const p = this.abs(item.segments);
     const st = await fs.lstat(p);
     if (!st.isDirectory()) return;
+    await this.setOwner(item.node, p);
     await fs.chmod(p, posixPermFromGoMode(item.node.mode ?? 0o755) & 0o1777);
     await setTimes(p, item.node);
   }
