@@ -154,6 +154,11 @@ export const restorePreviewSchema = z.object({
   /** Existing files the restore would replace (at most 200 listed), and how many in all. */
   overwrites: z.array(z.string()),
   overwriteCount: z.number().int(),
+  /** Room the restore needs on the fullest disk it writes to, and what is free there (null: unknown). */
+  neededBytes: bytes,
+  freeBytes: bytes.nullable(),
+  /** false: the restore would be refused for lack of space (DISK_FULL). */
+  enoughSpace: z.boolean(),
 });
 export type RestorePreview = z.infer<typeof restorePreviewSchema>;
 

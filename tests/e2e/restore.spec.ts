@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,22 @@ const host = useHost({
   },
 });
 
+/** A 128 KB tmpfs for the "not enough space" case (needs root: skipped without it). */
+async function withTinyDisk(use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = tempDir('lb-e2e-tiny-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    console.warn('cannot mount a tmpfs (not root?): the "not enough space" warning is not tested');
+    return;
+  }
+  try {
+    await use(dir);
+  } finally {
+    execFileSync('umount', [dir]);
+  }
+}
+
 async function openRestore(page: Page) {
   await openApp(page, host, '#/restore');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
@@ -85,9 +102,24 @@ test('a file deleted two versions ago comes back byte for byte, and the report s
   await scrollToHeading(page, '2. Choose what to restore');
   await shot(page, 'restore-browsing-en');
 
+  // A disk too small for the 300 KB file: said up front, and the restore cannot be started.
+  const restoreButton = page.getByRole('button', { name: 'Restore', exact: true });
+  await withTinyDisk(async (disk) => {
+    await page.getByLabel('Folder', { exact: true }).fill(path.join(disk, 'restored'));
+    await expect(page.getByRole('alert').filter({ hasText: 'Not enough free space' })).toContainText(
+      /the restore needs about [\d.]+ kB but only [\d.]+ kB are free/,
+    );
+    await expect(restoreButton).toBeDisabled();
+    await scrollToHeading(page, '3. Choose where to restore');
+    await shot(page, 'restore-target-full-en');
+  });
+
   const target = path.join(tempDir('lb-e2e-out-'), 'restored');
   await page.getByLabel('Folder', { exact: true }).fill(target);
-  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByText(/^Needs about [\d.]+ kB · [\d.]+ [kMGT]B free on this disk$/)).toBeVisible();
+  await scrollToHeading(page, '3. Choose where to restore');
+  await shot(page, 'restore-target-en');
+  await restoreButton.click();
   await expect(page.getByText('Restored and checked')).toBeVisible({ timeout: 30_000 });
   await expect(
     page.getByText('Every restored file (1) was read back and matches the backup exactly.'),
@@ -147,8 +179,14 @@ test('the restore screens in Russian', async ({ page }) => {
   await expect(page.getByRole('dialog')).toBeVisible();
   await shot(page, 'restore-confirm-ru');
   await page.getByRole('button', { name: 'Отмена' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
   await page.getByLabel('В новую папку (рекомендуется)').check();
   await page.getByLabel('Папка', { exact: true }).fill(path.join(tempDir('lb-e2e-out-'), 'ru'));
+  await expect(
+    page.getByText(/^Нужно около [\d,]+\s?кБ · на этом диске свободно [\d,]+\s?[кМГТ]Б$/),
+  ).toBeVisible();
+  await scrollToHeading(page, '3. Выберите, куда восстановить');
+  await shot(page, 'restore-target-ru');
   await page.getByRole('button', { name: 'Восстановить', exact: true }).click();
   await expect(page.getByText('Восстановлено и проверено')).toBeVisible({ timeout: 30_000 });
   await shot(page, 'restore-report-ru');

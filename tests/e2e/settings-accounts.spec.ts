@@ -44,8 +44,10 @@ test('Google Drive: sign in, sign in again, disconnect', async ({ page }) => {
   const row = accounts.getByRole('row', { name: /owner@example\.com/ });
   await expect(row).toBeVisible();
   await expect(row.getByText('Google Drive')).toBeVisible();
-  // The button's "waiting" look fades out: photograph it settled.
-  await expect(page.getByRole('button', { name: 'Connect Google Drive' })).toBeEnabled();
+  // A connected account is signed in again from its row: only the other provider is offered.
+  await expect(page.getByRole('button', { name: 'Connect Google Drive' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Connect Dropbox' })).toBeEnabled();
+  // The buttons' "waiting" look fades out: photograph it settled.
   await expect(page.locator('.mantine-Button-loader')).toHaveCount(0);
   await shot(page, 'settings-accounts-signed-in-en');
 
@@ -62,4 +64,6 @@ test('Google Drive: sign in, sign in again, disconnect', async ({ page }) => {
   await expect(dialog).toBeHidden();
   await expect(accounts).toBeHidden();
   await expect(page.getByText('No cloud account is connected.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Connect Google Drive' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Connect Dropbox' })).toBeVisible();
 });

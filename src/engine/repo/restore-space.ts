@@ -32,12 +32,69 @@ export function withMargin(bytes: number, files: number): number {
   return Math.ceil(bytes * 1.01) + files * 4096 + 64 * 1024;
 }
 
+/** How much room a restore needs where it writes, and how much there is (shown before it starts). */
+export interface RestoreRoom {
+  /** The bytes to write on the tightest file system, margin included (0 when nothing grows). */
+  neededBytes: number;
+  /** Free there; null when the system cannot tell. */
+  freeBytes: number | null;
+  enough: boolean;
+  /** The files' own bytes there (no margin) and the place they go, as the DISK_FULL message says. */
+  contentBytes: number;
+  place: string;
+}
+
+/**
+ * The room on the tightest file system the restore writes to: the first one short of space, or
+ * else the one with the least to spare. Nothing is written or thrown.
+ */
+export async function restoreRoom(
+  plan: RestorePlan,
+  target: string,
+  overwrite: boolean,
+  freeSpace: FreeSpace = freeSpaceOf,
+): Promise<RestoreRoom> {
+  const rooms = await roomPerFileSystem(plan, target, overwrite, freeSpace);
+  const tightest = rooms.find((r) => !r.enough) ?? [...rooms].sort(byLeastToSpare)[0];
+  if (tightest) return tightest;
+  // Nothing to write (or nowhere to measure): still say how much is free where it goes.
+  const dir = await nearestExisting(target);
+  const free = dir ? await freeSpace(dir.path) : undefined;
+  return { neededBytes: 0, freeBytes: free ?? null, enough: true, contentBytes: 0, place: target };
+}
+
 export async function ensureRoomForRestore(
   plan: RestorePlan,
   target: string,
   overwrite: boolean,
   freeSpace: FreeSpace = freeSpaceOf,
 ): Promise<void> {
+  const room = await restoreRoom(plan, target, overwrite, freeSpace);
+  if (room.enough || room.freeBytes === null) return;
+  throw new LifeboatError(
+    'DISK_FULL',
+    `The restore needs ${formatBytes(room.contentBytes)} but only ${formatBytes(room.freeBytes)} are free on the disk of ${room.place}.`,
+    {
+      hint: 'Choose a folder on another disk, or free up space there, then try again. Nothing was restored.',
+    },
+  );
+}
+
+/** Known free space first, least to spare first; then the unknown ones, biggest first. */
+function byLeastToSpare(a: RestoreRoom, b: RestoreRoom): number {
+  if (a.freeBytes === null || b.freeBytes === null) {
+    return a.freeBytes === b.freeBytes ? b.neededBytes - a.neededBytes : a.freeBytes === null ? 1 : -1;
+  }
+  return a.freeBytes - a.neededBytes - (b.freeBytes - b.neededBytes);
+}
+
+/** One entry per file system the restore grows something on. */
+async function roomPerFileSystem(
+  plan: RestorePlan,
+  target: string,
+  overwrite: boolean,
+  freeSpace: FreeSpace,
+): Promise<RestoreRoom[]> {
   // Bytes and files per place measured: the target, or each top folder when overwriting.
   const places = new Map<string, { bytes: number; files: number }>();
   const batch = 64;
@@ -67,19 +124,21 @@ export async function ensureRoomForRestore(
     d.files += sum.files;
     perDevice.set(st.dev, d);
   }
+  const rooms: RestoreRoom[] = [];
   for (const d of perDevice.values()) {
     if (d.bytes === 0) continue;
     const free = await freeSpace(d.dir);
     const need = withMargin(d.bytes, d.files);
-    if (free === undefined || free >= need) continue;
-    throw new LifeboatError(
-      'DISK_FULL',
-      `The restore needs ${formatBytes(d.bytes)} but only ${formatBytes(free)} are free on the disk of ${d.shown}.`,
-      {
-        hint: 'Choose a folder on another disk, or free up space there, then try again. Nothing was restored.',
-      },
-    );
+    rooms.push({
+      neededBytes: need,
+      freeBytes: free ?? null,
+      // When the system cannot tell, the restore goes ahead.
+      enough: free === undefined || free >= need,
+      contentBytes: d.bytes,
+      place: d.shown,
+    });
   }
+  return rooms;
 }
 
 async function existingSize(file: string): Promise<number> {

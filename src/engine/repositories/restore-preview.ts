@@ -2,6 +2,7 @@
 import { LifeboatError } from '../../shared/errors.ts';
 import type { RestorePreview, RestoreRequest } from '../../shared/repositories.ts';
 import { buildRestorePlan, parseIncludes, type RestorePlan } from '../repo/restore-plan.ts';
+import { freeSpaceOf, restoreRoom, type FreeSpace } from '../repo/restore-space.ts';
 import type { SnapshotWithId } from '../repo/snapshot.ts';
 import type { OpenRepository } from './open-repository.ts';
 import { existingPaths, resolveTarget } from './restore-target.ts';
@@ -24,18 +25,27 @@ export async function planFor(
 }
 
 /** Run inside `open.use()`, like the restore itself (the index must not change under the plan). */
-export async function previewRestore(open: OpenRepository, request: RestoreRequest): Promise<RestorePreview> {
+export async function previewRestore(
+  open: OpenRepository,
+  request: RestoreRequest,
+  freeSpace: FreeSpace = freeSpaceOf,
+): Promise<RestorePreview> {
   const sn = await open.snapshot(request.snapshotId);
   const target = await resolveTarget(request.target);
   const plan = await planFor(open, sn, request.include);
   const overwrites = target.original
     ? await existingPaths(target.root, [...plan.files, ...plan.symlinks])
     : [];
+  // The same measure the restore refuses by, so "enough" here means it will not stop for space.
+  const room = await restoreRoom(plan, target.root, target.overwrite, freeSpace);
   return {
     files: plan.files.length,
     bytes: plan.totalBytes,
     targetPath: target.root,
     overwrites: overwrites.slice(0, overwritesListed),
     overwriteCount: overwrites.length,
+    neededBytes: room.neededBytes,
+    freeBytes: room.freeBytes,
+    enoughSpace: room.enough,
   };
 }

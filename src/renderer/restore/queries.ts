@@ -83,6 +83,20 @@ export function useFindInSnapshots(repositoryId: string, query: string, snapshot
   });
 }
 
+/**
+ * What a restore to this place would need and find there (room, free space), checked again as the
+ * person changes the place; the previous answer stays on screen meanwhile. null: nothing to check.
+ */
+export function useRestoreCheck(request: RestoreRequest | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: ['previewRestore', request],
+    queryFn: () => client.call('previewRestore', request!),
+    enabled: request !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function usePreviewRestore() {
   const client = useClient();
   return useMutation({ mutationFn: (request: RestoreRequest) => client.call('previewRestore', request) });

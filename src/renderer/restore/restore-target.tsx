@@ -12,7 +12,8 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconAlertTriangle, IconRestore } from '@tabler/icons-react';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconAlertCircle, IconAlertTriangle, IconRestore } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RestorePreview, RestoreRequest, RestoreTarget } from '../../shared/repositories.ts';
@@ -20,7 +21,7 @@ import { useAppInfo } from '../api/queries.ts';
 import { BrowseButton, besideInput } from '../components/browse-button.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { useFormat } from '../i18n/format.ts';
-import { usePreviewRestore } from './queries.ts';
+import { usePreviewRestore, useRestoreCheck } from './queries.ts';
 import { maxIncludes, suggestedFolder } from './restore-model.ts';
 
 interface RestoreTargetProps {
@@ -49,6 +50,16 @@ export function RestoreTargetForm({ base, versionLabel, onStart }: RestoreTarget
   // The Service takes at most this many paths: past it, ticking their folder is the way.
   const tooMany = base.include.length > maxIncludes;
   const [confirming, setConfirming] = useState<RestorePreview | null>(null);
+  // Room needed and free where the files go, checked once the typing pauses.
+  const [settledFolder] = useDebouncedValue(folder.trim(), 400);
+  const checkTarget: RestoreTarget | null =
+    kind === 'original'
+      ? { kind: 'original', confirmOverwrite: true }
+      : settledFolder
+        ? { kind: 'folder', path: settledFolder }
+        : null;
+  const check = useRestoreCheck(checkTarget && !tooMany ? { ...base, target: checkTarget } : null);
+  const noRoom = check.data?.enoughSpace === false;
 
   const what =
     base.include.length === 0
@@ -108,13 +119,24 @@ export function RestoreTargetForm({ base, versionLabel, onStart }: RestoreTarget
           })}
         </Text>
       )}
+      {check.isError ? (
+        <ErrorAlert error={check.error} title={t('restore.target.checkFailed')} />
+      ) : (
+        check.fetchStatus !== 'idle' &&
+        !check.data && (
+          <Text size="sm" c="dimmed">
+            {t('restore.target.spaceChecking')}
+          </Text>
+        )
+      )}
+      {check.data && !check.isError && <SpaceLine preview={check.data} />}
       {preview.isError && <ErrorAlert error={preview.error} title={t('restore.target.previewFailed')} />}
       <Group>
         <Button
           leftSection={<IconRestore size={18} aria-hidden />}
           onClick={start}
           loading={preview.isPending}
-          disabled={tooMany || (kind === 'folder' && !folder.trim())}
+          disabled={tooMany || noRoom || (kind === 'folder' && !folder.trim())}
           color={kind === 'original' ? 'orange' : undefined}
         >
           {kind === 'original' ? t('restore.target.checkOriginal') : t('restore.target.start')}
@@ -188,6 +210,7 @@ function OverwriteConfirm({
             )}
           </Alert>
         )}
+        <SpaceLine preview={preview} />
         <Checkbox
           checked={understood}
           onChange={(event) => setUnderstood(event.currentTarget.checked)}
@@ -201,11 +224,43 @@ function OverwriteConfirm({
           <Button variant="default" onClick={onCancel}>
             {t('restore.confirm.cancel')}
           </Button>
-          <Button color="orange" disabled={!understood} onClick={onConfirm}>
+          <Button color="orange" disabled={!understood || !preview.enoughSpace} onClick={onConfirm}>
             {preview.overwriteCount === 0 ? t('restore.confirm.goNone') : t('restore.confirm.go')}
           </Button>
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** "Needs 1.5 MB · 120 GB free on this disk", or a red warning when the restore cannot fit. */
+function SpaceLine({ preview }: { preview: RestorePreview }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const needed = format.bytes(preview.neededBytes);
+  const free = preview.freeBytes === null ? null : format.bytes(preview.freeBytes);
+  if (!preview.enoughSpace && free !== null) {
+    return (
+      <Alert
+        color="red"
+        variant="light"
+        role="alert"
+        icon={<IconAlertCircle aria-hidden />}
+        title={t('restore.target.noSpaceTitle')}
+      >
+        {t('restore.target.noSpace', { needed, free })}
+      </Alert>
+    );
+  }
+  const text =
+    free === null
+      ? t('restore.target.spaceUnknown', { needed })
+      : preview.neededBytes === 0
+        ? t('restore.target.spaceFree', { free })
+        : t('restore.target.space', { needed, free });
+  return (
+    <Text size="sm" c="dimmed" data-testid="restore-space">
+      {text}
+    </Text>
   );
 }

@@ -50,6 +50,8 @@ function Accounts() {
   const [signInUrl, setSignInUrl] = useState<string | null>(null);
   // On a server the browser cannot be opened for the user: show the link instead.
   useEvent('signInUrl', (event) => setSignInUrl(event.url));
+  // A connected account is signed in again from its row: offer "Connect" only for the others.
+  const unconnected = providers.filter((p) => !accounts.data?.some((account) => account.provider === p));
 
   return (
     <Stack gap="sm">
@@ -100,21 +102,23 @@ function Accounts() {
           )
         }
       </QueryContent>
-      <Group gap="sm">
-        {providers.map((provider) => (
-          <Button
-            key={provider}
-            size="compact-sm"
-            variant="light"
-            loading={signIn.isPending && signIn.variables?.provider === provider}
-            onClick={() => signIn.mutate({ provider })}
-          >
-            {t('settings.destinations.connect', {
-              provider: t(`settings.destinations.providers.${provider}`),
-            })}
-          </Button>
-        ))}
-      </Group>
+      {unconnected.length > 0 && (
+        <Group gap="sm">
+          {unconnected.map((provider) => (
+            <Button
+              key={provider}
+              size="compact-sm"
+              variant="light"
+              loading={signIn.isPending && signIn.variables?.provider === provider}
+              onClick={() => signIn.mutate({ provider })}
+            >
+              {t('settings.destinations.connect', {
+                provider: t(`settings.destinations.providers.${provider}`),
+              })}
+            </Button>
+          ))}
+        </Group>
+      )}
       {signIn.isPending && signInUrl && (
         <Text size="sm">
           {t('settings.destinations.signInLink')}{' '}

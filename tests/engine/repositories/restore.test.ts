@@ -80,6 +80,9 @@ describe('restore through the Service', () => {
       targetPath: target,
       overwrites: [],
       overwriteCount: 0,
+      neededBytes: expect.any(Number),
+      freeBytes: expect.any(Number),
+      enoughSpace: true,
     });
     f.h.progress.length = 0;
     const report = await f.h.call('restoreSnapshot', req);
