@@ -199,9 +199,13 @@ export function msUntilShown(page: Page, hash: string, selector: string): Promis
 
 /** Switches the language through the Service (remembered), then reloads the page in it. */
 export async function useLanguage(page: Page, host: RunningHost, language: 'en' | 'ru'): Promise<void> {
-  if ((await page.locator('html').getAttribute('lang')) === language) return;
-  await api(host, 'updateSettings', { language });
-  await page.reload();
+  // Decided by what the host remembers, not by the page: a page that has not loaded its settings yet
+  // still shows the default language, and would switch to an earlier test's choice a moment later.
+  const stored = (await api(host, 'getSettings')).language;
+  if (stored !== language || (await page.locator('html').getAttribute('lang')) !== language) {
+    if (stored !== language) await api(host, 'updateSettings', { language });
+    await page.reload();
+  }
   await page.locator(`html[lang="${language}"]`).waitFor();
 }
 
