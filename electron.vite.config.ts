@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { bundledClientsFromEnv } from './src/engine/auth/bundled-clients.ts';
 
 // import.meta.url, not import.meta.dirname: electron-vite bundles a config (and what it imports, like
 // tests/build/probe.config.ts importing this one) and rewrites only import.meta.url to the original file.
@@ -25,6 +26,8 @@ export const workerEntries: Record<string, string> = {
  */
 export function mainConfig(outDir = resolve(root, 'out/main'), extraEntries: Record<string, string> = {}) {
   return {
+    // The OAuth clients a release build carries (src/engine/auth/bundled-clients.ts), from the build's environment.
+    define: { __LIFEBOAT_OAUTH_CLIENTS__: JSON.stringify(bundledClientsFromEnv(process.env)) },
     build: {
       outDir,
       externalizeDeps: true,

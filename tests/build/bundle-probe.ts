@@ -28,6 +28,8 @@ const { Repository } = await import('../../src/engine/repo/repository.ts');
 const { restoreSnapshot } = await import('../../src/engine/repo/restore.ts');
 const { checkSqliteFile } = await import('../../src/engine/jobs/drill/sqlite-check.ts');
 const { LocalBackend } = await import('../../src/engine/storage/local-backend.ts');
+const { googleOAuthConfig } = await import('../../src/engine/auth/google-oauth-config.ts');
+const { dropboxAppKey } = await import('../../src/engine/auth/dropbox-oauth.ts');
 
 const work = process.argv[2];
 if (!work) throw new Error('usage: probe.js <work folder>');
@@ -60,8 +62,17 @@ db.exec('CREATE TABLE clients (id INTEGER PRIMARY KEY, name TEXT)');
 db.close();
 const sqlite = await checkSqliteFile(dbFile);
 
+// The OAuth clients the build baked in (the probe runs with none of the variables set).
+const google = googleOAuthConfig({}, {});
+const oauth = {
+  googleClientId: google.clientId,
+  googleClientSecret: google.clientSecret,
+  dropboxAppKey: dropboxAppKey({ env: {} }),
+};
+
 console.log(
   JSON.stringify({
+    oauth,
     workers: started,
     filesRead: saved.stats.filesRead,
     restoredFiles: restored.files,

@@ -47,7 +47,14 @@ beforeAll(async () => {
     [bin, 'build', '-c', 'tests/build/probe.config.ts', '--logLevel', 'warn'],
     {
       cwd: root,
-      env: { ...process.env, LIFEBOAT_PROBE_OUT: outDir },
+      env: {
+        ...process.env,
+        LIFEBOAT_PROBE_OUT: outDir,
+        // what a release build is given (bundled-clients.ts): baked into the bundle
+        LIFEBOAT_GOOGLE_CLIENT_ID: 'release-client.apps.googleusercontent.com',
+        LIFEBOAT_GOOGLE_CLIENT_SECRET: 'release-secret',
+        LIFEBOAT_DROPBOX_APP_KEY: 'releaseappkey',
+      },
       encoding: 'utf8',
     },
   );
@@ -72,13 +79,22 @@ describe('desktop bundle', () => {
   });
 
   it('backs up and restores through the bundled workers in plain Node, without electron', () => {
+    const env = { ...process.env };
+    for (const name of [
+      'LIFEBOAT_GOOGLE_CLIENT_ID',
+      'LIFEBOAT_GOOGLE_CLIENT_SECRET',
+      'LIFEBOAT_DROPBOX_APP_KEY',
+    ])
+      delete env[name];
     const run = spawnSync(process.execPath, [path.join(outDir, 'probe.js'), work], {
       encoding: 'utf8',
       timeout: 30_000,
+      env,
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as {
+      oauth: Record<string, string>;
       workers: string[];
       filesRead: number;
       restoredFiles: number;
@@ -92,5 +108,11 @@ describe('desktop bundle', () => {
     );
     expect(result).toMatchObject({ filesRead: 3, restoredFiles: 3, restoreErrors: [], identical: true });
     expect(result.sqlite.ok).toBe(true);
+    // a shop owner signs in with the clients the release build carries, registering nothing
+    expect(result.oauth).toEqual({
+      googleClientId: 'release-client.apps.googleusercontent.com',
+      googleClientSecret: 'release-secret',
+      dropboxAppKey: 'releaseappkey',
+    });
   });
 });

@@ -14,6 +14,7 @@ import { createDropboxFetch, dropboxEndpoints, dropboxEnv } from '../storage/dro
 import type { DropboxEndpointOverrides, FetchLike } from '../storage/dropbox/endpoints.ts';
 import { classifyDropboxError, signInAgainError, toLifeboatError } from '../storage/dropbox/errors.ts';
 import type { TokenProvider } from './token-provider.ts';
+import { bundledClients } from './bundled-clients.ts';
 
 export interface DropboxAuthConfig {
   /** The app key (client id). Default: env LIFEBOAT_DROPBOX_APP_KEY. PKCE: there is no secret. */
@@ -25,7 +26,7 @@ export interface DropboxAuthConfig {
 }
 
 export function dropboxAppKey(config: DropboxAuthConfig = {}): string {
-  const key = config.appKey ?? (config.env ?? process.env)[dropboxEnv.appKey];
+  const key = config.appKey ?? (config.env ?? process.env)[dropboxEnv.appKey] ?? bundledClients.dropboxAppKey;
   if (!key) {
     throw new LifeboatError('INVALID_ARGUMENT', 'No Dropbox app key is configured.', {
       hint: `Set ${dropboxEnv.appKey} (the app key from the Dropbox App Console).`,

@@ -13,6 +13,7 @@
  */
 import { gaxios, OAuth2Client } from 'google-auth-library';
 import { LifeboatError } from '../../shared/errors.ts';
+import { bundledClients } from './bundled-clients.ts';
 import { describeDriveError } from '../storage/gdrive/drive-errors.ts';
 
 export const googleDriveFileScope = 'https://www.googleapis.com/auth/drive.file';
@@ -24,10 +25,13 @@ export const googleEndpoints = {
 } as const;
 
 /**
- * The client Lifeboat ships with; filled in by release builds (see the README). Configuration
+ * The client Lifeboat ships with: baked in by release builds (bundled-clients.ts). Configuration
  * (options, then LIFEBOAT_GOOGLE_CLIENT_ID / LIFEBOAT_GOOGLE_CLIENT_SECRET) takes precedence.
  */
-export const bundledGoogleClient: { clientId?: string; clientSecret?: string } = {};
+export const bundledGoogleClient: { clientId?: string; clientSecret?: string } = {
+  ...(bundledClients.googleClientId ? { clientId: bundledClients.googleClientId } : {}),
+  ...(bundledClients.googleClientSecret ? { clientSecret: bundledClients.googleClientSecret } : {}),
+};
 
 export interface GoogleClientOptions {
   clientId?: string;
