@@ -20,7 +20,8 @@ import { LifeboatError, toErrorInfo } from '../shared/errors.ts';
 import type { Job, JobHistory } from '../shared/jobs.ts';
 import type { CloudProviderName } from '../shared/locations.ts';
 import { CloudAccounts } from './accounts/cloud-accounts.ts';
-import { signIn, signOut } from './accounts/sign-in.ts';
+import { beginDropboxCode, signIn, signOut } from './accounts/sign-in.ts';
+import type { DropboxCodeSignIn } from './accounts/sign-in.ts';
 import type { RunHooks } from './jobs/hooks.ts';
 import { JobManager, type JobManagerOptions } from './jobs/job-manager.ts';
 import { Notifier, type NotifyTuning } from './jobs/notifier.ts';
@@ -70,6 +71,8 @@ export class Service implements ServiceApi {
   readonly #repositories: Repositories;
   readonly #databaseRestores: DatabaseRestores;
   #scheduler: Scheduler | undefined;
+  /** A Dropbox sign-in by pasted code waiting for its code (beginDropboxCodeSignIn). */
+  #dropboxCode: { flow: DropboxCodeSignIn; expiresAt: number } | undefined;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -320,6 +323,28 @@ export class Service implements ServiceApi {
         this.#options.openUrl?.(url);
       },
     });
+  }
+
+  async beginDropboxCodeSignIn(): Promise<OperationOutput<'beginDropboxCodeSignIn'>> {
+    const flow = await beginDropboxCode({ dataDir: this.#options.dataDir, secrets: this.#options.secrets });
+    // A newer sign-in replaces an older one: only the last page's code can complete.
+    this.#dropboxCode = { flow, expiresAt: Date.now() + 15 * 60_000 };
+    return { url: flow.url };
+  }
+
+  async completeDropboxCodeSignIn({
+    code,
+  }: OperationInput<'completeDropboxCodeSignIn'>): Promise<CloudAccountInfo> {
+    const pending = this.#dropboxCode;
+    if (!pending || pending.expiresAt < Date.now()) {
+      this.#dropboxCode = undefined;
+      throw new LifeboatError('INVALID_ARGUMENT', 'This Dropbox sign-in has expired or was never started.', {
+        hint: 'Open the Dropbox page again and copy the new code.',
+      });
+    }
+    const account = await pending.flow.complete(code);
+    this.#dropboxCode = undefined; // a code works once
+    return account;
   }
 
   async signOut({

@@ -3,6 +3,7 @@
  * contract's operations and events exactly.
  */
 export const operationNames = ['getAppInfo', 'chooseFolder', 'chooseFile', 'getSettings', 'updateSettings', 'listJobs', 'listAccounts', 'signIn', 'signOut',
+  'beginDropboxCodeSignIn', 'completeDropboxCodeSignIn',
   'getJob', 'saveJob', 'deleteJob', 'runJobNow', 'cancelJob', 'pauseJob', 'resumeJob', 'jobHistory', 'runLog',
   'getNotificationSettings', 'saveNotificationSettings', 'testNotification', 'runDrillNow', 'drillReport',
   'checkDestination', 'createRepository', 'connectRepository', 'listRepositories', 'disconnectRepository', 'repositorySpace',

@@ -156,6 +156,15 @@ export const operations = {
     input: z.object({ provider: cloudProviderSchema, accountId: z.string() }).strict(),
     output: z.boolean(),
   },
+  /**
+   * Dropbox sign-in without a redirect (the browser is elsewhere, or the loopback ports are taken):
+   * the page at `url` shows a code, which completeDropboxCodeSignIn takes. One at a time, 15 minutes.
+   */
+  beginDropboxCodeSignIn: { input: none, output: z.object({ url: z.string().url() }) },
+  completeDropboxCodeSignIn: {
+    input: z.object({ code: z.string().trim().min(1).max(1024) }).strict(),
+    output: cloudAccountSchema,
+  },
   getJob: { input: jobRef, output: jobDetailsSchema },
   /**
    * Creates (no id) or changes a job. With a password the repository is opened (proving the password),

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { DropboxEmulator } from '../emulators/dropbox/server.ts';
 import { DriveEmulator } from '../emulators/gdrive/server.ts';
-import { openApp, shot, useHost } from './fixtures.ts';
+import { openApp, shot, useHost, useLanguage } from './fixtures.ts';
 
 /**
  * Settings → Storage and accounts with Google Drive (its emulator): sign in, sign in again, and
@@ -8,14 +9,18 @@ import { openApp, shot, useHost } from './fixtures.ts';
  * open the user's browser).
  */
 let drive: DriveEmulator;
+let dropbox: DropboxEmulator;
 test.beforeAll(async () => {
   drive = await DriveEmulator.start();
+  dropbox = await DropboxEmulator.start({ redirectUris: [] }); // no loopback: only the pasted code works
 });
 test.afterAll(async () => {
   await drive?.close();
+  await dropbox?.close();
 });
 const host = useHost({
   env: () => ({
+    ...dropbox.env(),
     LIFEBOAT_GDRIVE_URL: drive.url,
     LIFEBOAT_GOOGLE_OAUTH_URL: drive.url,
     LIFEBOAT_GOOGLE_CLIENT_ID: drive.clientId,
@@ -66,4 +71,26 @@ test('Google Drive: sign in, sign in again, disconnect', async ({ page }) => {
   await expect(page.getByText('No cloud account is connected.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Connect Google Drive' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Connect Dropbox' })).toBeVisible();
+});
+
+test('Dropbox with a pasted code: open the page anywhere, paste what it shows', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openApp(page, host, '#/settings?tab=destinations');
+  await useLanguage(page, host, 'ru');
+  await page.getByRole('button', { name: /Войдите с помощью кода/ }).click();
+  await expect(page.getByLabel('Код из Dropbox')).toBeVisible();
+  await shot(page, 'settings-dropbox-code-ru');
+  await useLanguage(page, host, 'en');
+  await page.getByRole('button', { name: /Sign in with a code instead/ }).click();
+  const openPage = page.getByRole('link', { name: 'Open the Dropbox page' });
+  await expect(openPage).toBeVisible();
+  await shot(page, 'settings-dropbox-code-en');
+  // The user's browser (here: a plain request) shows the code on Dropbox's page.
+  const html = await (await fetch((await openPage.getAttribute('href'))!)).text();
+  const code = /id="code" readonly value="([^"]+)"/.exec(html)![1]!;
+  await page.getByLabel('Code from Dropbox').fill(` ${code} `);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const accounts = page.getByRole('table', { name: 'Cloud accounts' });
+  await expect(accounts.getByRole('row', { name: /Dropbox/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Sign in with a code instead/ })).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import type { CloudAccountInfo } from '../../shared/contract.ts';
 import type { CloudProviderName } from '../../shared/locations.ts';
-import { signInToDropbox, signOutOfDropbox } from '../auth/dropbox-oauth.ts';
+import { beginDropboxCodeSignIn, signInToDropbox, signOutOfDropbox } from '../auth/dropbox-oauth.ts';
 import { signInWithGoogle, signOutOfGoogle } from '../auth/google-oauth.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { CloudAccounts } from './cloud-accounts.ts';
@@ -26,8 +26,36 @@ export async function signIn(provider: CloudProviderName, deps: SignInDeps): Pro
   });
 }
 
+/** A Dropbox sign-in by pasted code: show `url`; `complete` takes the code the page shows. */
+export interface DropboxCodeSignIn {
+  url: string;
+  complete(code: string): Promise<CloudAccountInfo>;
+}
+
+export async function beginDropboxCode(
+  deps: Pick<SignInDeps, 'dataDir' | 'secrets'>,
+): Promise<DropboxCodeSignIn> {
+  const flow = beginDropboxCodeSignIn({ secrets: await deps.secrets() });
+  return {
+    url: flow.url,
+    complete: async (code) => {
+      const account = await flow.complete(code);
+      return new CloudAccounts(deps.dataDir).remember({
+        provider: 'dropbox',
+        accountId: account.accountId,
+        ...(account.email ? { email: account.email } : {}),
+        ...(account.displayName ? { displayName: account.displayName } : {}),
+      });
+    },
+  };
+}
+
 /** Revokes the token where the provider allows it, deletes it, and forgets the account. */
-export async function signOut(provider: CloudProviderName, accountId: string, deps: Pick<SignInDeps, 'dataDir' | 'secrets'>): Promise<boolean> {
+export async function signOut(
+  provider: CloudProviderName,
+  accountId: string,
+  deps: Pick<SignInDeps, 'dataDir' | 'secrets'>,
+): Promise<boolean> {
   const secrets = await deps.secrets();
   if (provider === 'gdrive') await signOutOfGoogle({ secrets, accountId });
   else await signOutOfDropbox(accountId, { secrets });

@@ -7,6 +7,7 @@ import type { RepositoryInfo } from '../../shared/repositories.ts';
 import { useEvent } from '../api/client-context.tsx';
 import { useJobs } from '../api/queries.ts';
 import { ConfirmModal } from '../components/confirm-modal.tsx';
+import { DropboxCodeSignIn } from '../components/dropbox-code-sign-in.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { QueryContent } from '../components/query-content.tsx';
 import { useFormat } from '../i18n/format.ts';
@@ -128,6 +129,7 @@ function Accounts() {
         </Text>
       )}
       {signIn.isError && <ErrorAlert error={signIn.error} title={t('settings.destinations.signInFailed')} />}
+      {unconnected.includes('dropbox') && <DropboxCodeSignIn onAccount={() => signIn.reset()} />}
       {signOutOf && <SignOutConfirm account={signOutOf} onClose={() => setSignOutOf(null)} />}
     </Stack>
   );

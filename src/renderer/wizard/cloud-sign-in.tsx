@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { CloudAccountInfo } from '../../shared/contract.ts';
 import type { CloudProviderName } from '../../shared/locations.ts';
 import { useClient, useEvent } from '../api/client-context.tsx';
+import { DropboxCodeSignIn } from '../components/dropbox-code-sign-in.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 
 export const accountsKey = ['listAccounts'] as const;
@@ -48,6 +49,14 @@ export function CloudSignIn({
     },
   });
   const mine = (accounts.data ?? []).filter((a) => a.provider === provider);
+  const codeSignIn = provider === 'dropbox' && (
+    <DropboxCodeSignIn
+      onAccount={(signedIn) => {
+        signIn.reset(); // a browser sign-in still waiting is not needed any more
+        onAccount(signedIn.accountId);
+      }}
+    />
+  );
 
   // The first account of the provider is the natural choice; keep the one chosen if it is still there.
   useEffect(() => {
@@ -80,6 +89,7 @@ export function CloudSignIn({
               {t('wizard.signIn.cancel')}
             </Button>
           </Group>
+          {codeSignIn}
         </Stack>
       </Alert>
     );
@@ -109,6 +119,7 @@ export function CloudSignIn({
         </Stack>
       )}
       {signIn.isError && <ErrorAlert title={t('wizard.signIn.failed')} error={signIn.error} />}
+      {codeSignIn}
     </Stack>
   );
 }
