@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DropboxEmulator } from '../emulators/dropbox/server.ts';
+import { copySignInCode, DropboxEmulator } from '../emulators/dropbox/server.ts';
 import { DriveEmulator } from '../emulators/gdrive/server.ts';
 import { openApp, shot, useHost, useLanguage } from './fixtures.ts';
 
@@ -86,8 +86,7 @@ test('Dropbox with a pasted code: open the page anywhere, paste what it shows', 
   await expect(openPage).toBeVisible();
   await shot(page, 'settings-dropbox-code-en');
   // The user's browser (here: a plain request) shows the code on Dropbox's page.
-  const html = await (await fetch((await openPage.getAttribute('href'))!)).text();
-  const code = /id="code" readonly value="([^"]+)"/.exec(html)![1]!;
+  const code = await copySignInCode((await openPage.getAttribute('href'))!);
   await page.getByLabel('Code from Dropbox').fill(` ${code} `);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const accounts = page.getByRole('table', { name: 'Cloud accounts' });

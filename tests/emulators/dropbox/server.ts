@@ -16,7 +16,14 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Faults } from './faults.ts';
 import type { FaultKind, FaultOptions } from './faults.ts';
-import { createFolderV2, deleteV2, download, getMetadata, listFolder, listFolderContinue } from './file-routes.ts';
+import {
+  createFolderV2,
+  deleteV2,
+  download,
+  getMetadata,
+  listFolder,
+  listFolderContinue,
+} from './file-routes.ts';
 import { OAuthServer } from './oauth.ts';
 import type { Account } from './oauth.ts';
 import type { Ctx, EmulatorState, EmulatorStats } from './state.ts';
@@ -33,6 +40,14 @@ interface RouteDef {
   /** RPC without arguments: empty body (or "null"). */
   noArgs?: boolean;
   handler: (ctx: Ctx) => Reply;
+}
+
+/** The user reading the code off the emulator's no-redirect sign-in page (what a person copies). */
+export async function copySignInCode(url: string): Promise<string> {
+  const page = await (await fetch(url)).text();
+  const code = /id="code" readonly value="([^"]+)"/.exec(page)?.[1];
+  if (!code) throw new Error(`no sign-in code on ${url}: ${page.slice(0, 200)}`);
+  return code;
 }
 
 export interface DropboxEmulatorOptions {
@@ -78,16 +93,32 @@ const routes: Record<string, RouteDef> = {
   'auth/token/revoke': { host: 'api', style: 'rpc', noArgs: true, handler: () => json(null) },
 };
 
-const jsonTypes = ['application/json', 'application/json; charset=utf-8', 'text/plain; charset=dropbox-cors-hack'];
+const jsonTypes = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain; charset=dropbox-cors-hack',
+];
 const uploadTypes = ['application/octet-stream', 'text/plain; charset=dropbox-cors-hack'];
-const downloadTypes = ['', 'text/plain', 'text/plain; charset=utf-8', 'application/octet-stream', 'application/octet-stream; charset=utf-8'];
+const downloadTypes = [
+  '',
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/octet-stream',
+  'application/octet-stream; charset=utf-8',
+];
 
 function currentAccount(ctx: Ctx): Reply {
   const a = ctx.state.oauth.account;
   const [given = '', surname = ''] = a.displayName.split(' ');
   return json({
     account_id: a.accountId,
-    name: { given_name: given, surname, familiar_name: given, display_name: a.displayName, abbreviated_name: `${given[0] ?? ''}${surname[0] ?? ''}` },
+    name: {
+      given_name: given,
+      surname,
+      familiar_name: given,
+      display_name: a.displayName,
+      abbreviated_name: `${given[0] ?? ''}${surname[0] ?? ''}`,
+    },
     email: a.email,
     email_verified: true,
     disabled: false,
@@ -112,7 +143,8 @@ export interface TeamSpace {
 function spaceUsage(ctx: Ctx): Reply {
   const used = ctx.state.store.usedBytes();
   const team = ctx.state.team;
-  if (!team) return json({ used, allocation: { '.tag': 'individual', allocated: ctx.state.store.quotaBytes } });
+  if (!team)
+    return json({ used, allocation: { '.tag': 'individual', allocated: ctx.state.store.quotaBytes } });
   return json({
     used,
     allocation: {
@@ -242,7 +274,8 @@ export class DropboxEmulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', this.url);
-      if (url.pathname === '/oauth2/authorize' && req.method === 'GET') return this.#send(res, this.oauth.authorize(url.searchParams));
+      if (url.pathname === '/oauth2/authorize' && req.method === 'GET')
+        return this.#send(res, this.oauth.authorize(url.searchParams));
       if (url.pathname === '/oauth2/token' && req.method === 'POST') {
         const body = await readBody(req);
         const params = new URLSearchParams(url.search);
@@ -252,7 +285,8 @@ export class DropboxEmulator {
         return this.#send(res, this.oauth.token(params));
       }
       const m = /^\/(api|content)\/2\/(.+)$/.exec(url.pathname);
-      if (!m) return this.#send(res, { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not Found' });
+      if (!m)
+        return this.#send(res, { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not Found' });
       await this.#api(req, res, m[1] as 'api' | 'content', m[2]!, url);
     } catch (err) {
       if (err instanceof ReplyError) return this.#send(res, err.reply);
@@ -261,17 +295,27 @@ export class DropboxEmulator {
     }
   }
 
-  async #api(req: IncomingMessage, res: ServerResponse, host: 'api' | 'content', route: string, url: URL): Promise<void> {
+  async #api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: 'api' | 'content',
+    route: string,
+    url: URL,
+  ): Promise<void> {
     this.stats.requests.set(route, (this.stats.requests.get(route) ?? 0) + 1);
     const def = routes[route];
     if (!def) throw badRequest(route, `Unknown API function: "${route}"`);
     if (def.host !== host) {
-      throw badRequest(route, `This function is served by ${def.host === 'api' ? 'api.dropboxapi.com' : 'content.dropboxapi.com'}`);
+      throw badRequest(
+        route,
+        `This function is served by ${def.host === 'api' ? 'api.dropboxapi.com' : 'content.dropboxapi.com'}`,
+      );
     }
     if (req.method !== 'POST' && !(def.style === 'download' && req.method === 'GET')) {
       throw badRequest(route, `Unsupported HTTP method: ${String(req.method)}`);
     }
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const fault = this.faults.pick(route, def.write === true, hasBody);
     if (fault === 'reset_mid_body' && hasBody) {
       req.once('data', () => req.socket.destroy());
@@ -285,12 +329,14 @@ export class DropboxEmulator {
     }
     const args = this.#args(req, route, def, body, url);
     const auth = (req.headers.authorization ?? url.searchParams.get('authorization') ?? '').trim();
-    if (!auth) throw badRequest(route, 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
+    if (!auth)
+      throw badRequest(route, 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
     const bearer = /^Bearer (\S+)$/.exec(auth);
     if (!bearer) throw badRequest(route, 'The given OAuth 2 access token is malformed.');
     this.oauth.authenticate(bearer[1]!);
     const retryAfter = this.faults.options.retryAfterSec ?? 1;
-    if (fault === 'too_many_requests' || fault === 'too_many_write_operations') throw rateLimited(fault, retryAfter);
+    if (fault === 'too_many_requests' || fault === 'too_many_write_operations')
+      throw rateLimited(fault, retryAfter);
     if (fault === 'server_error') throw serverError(500);
     if (fault === 'unavailable') {
       const r = serverError(503).reply;
@@ -318,7 +364,10 @@ export class DropboxEmulator {
     if (this.writeRate) {
       const now = Date.now();
       const { perSecond, burst } = this.writeRate;
-      this.#bucket.tokens = Math.min(burst, this.#bucket.tokens + ((now - this.#bucket.at) / 1000) * perSecond);
+      this.#bucket.tokens = Math.min(
+        burst,
+        this.#bucket.tokens + ((now - this.#bucket.at) / 1000) * perSecond,
+      );
       this.#bucket.at = now;
       if (this.#bucket.tokens < 1) {
         this.stats.writeContention++;
@@ -340,11 +389,16 @@ export class DropboxEmulator {
   }
 
   #args(req: IncomingMessage, route: string, def: RouteDef, body: Buffer, url: URL): Record<string, unknown> {
-    const contentType = String(req.headers['content-type'] ?? '').toLowerCase().trim();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .toLowerCase()
+      .trim();
     const badType = (expected: string[]): ReplyError =>
       badRequest(
         route,
-        `Bad HTTP "Content-Type" header: "${contentType}".  Expecting one of ${expected.filter(Boolean).map((t) => `"${t}"`).join(', ')}.`,
+        `Bad HTTP "Content-Type" header: "${contentType}".  Expecting one of ${expected
+          .filter(Boolean)
+          .map((t) => `"${t}"`)
+          .join(', ')}.`,
       );
     let text: string;
     if (def.style === 'rpc') {
@@ -359,7 +413,8 @@ export class DropboxEmulator {
       }
       const header = req.headers['dropbox-api-arg'];
       const raw = typeof header === 'string' ? header : (url.searchParams.get('arg') ?? undefined);
-      if (raw === undefined) throw badRequest(route, 'Must provide HTTP header "Dropbox-API-Arg" or URL parameter "arg".');
+      if (raw === undefined)
+        throw badRequest(route, 'Must provide HTTP header "Dropbox-API-Arg" or URL parameter "arg".');
       if (typeof header === 'string' && /[^\x20-\x7e]/.test(header)) {
         throw badRequest(route, 'HTTP header "Dropbox-API-Arg": could not decode input as JSON');
       }

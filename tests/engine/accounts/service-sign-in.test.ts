@@ -6,7 +6,7 @@ import { dispatch } from '../../../src/engine/dispatch.ts';
 import { MemorySecretStore, secretAccounts } from '../../../src/engine/secrets/secret-store.ts';
 import { Service } from '../../../src/engine/service.ts';
 import { MemorySettingsStore } from '../../../src/engine/settings/settings-store.ts';
-import { DropboxEmulator } from '../../emulators/dropbox/server.ts';
+import { copySignInCode, DropboxEmulator } from '../../emulators/dropbox/server.ts';
 import { DriveEmulator } from '../../emulators/gdrive/server.ts';
 
 // Sign-in as every user interface drives it: the contract's signIn operation, the link announced as
@@ -105,12 +105,12 @@ describe('Dropbox sign-in by pasted code (no redirect)', () => {
       expect(new URL(second).searchParams.has('redirect_uri')).toBe(false);
       // Only the newest page counts: the first page's code does not match its PKCE verifier.
       const stale = await dispatch(service, 'completeDropboxCodeSignIn', {
-        code: await copyCode(first),
+        code: await copySignInCode(first),
       });
       expect(stale).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
       const again = await begin();
       const done = await dispatch(service, 'completeDropboxCodeSignIn', {
-        code: `  ${await copyCode(again)}\n`,
+        code: `  ${await copySignInCode(again)}\n`,
       });
       expect(done).toMatchObject({
         ok: true,
@@ -133,9 +133,3 @@ describe('Dropbox sign-in by pasted code (no redirect)', () => {
     }
   });
 });
-
-/** The no-redirect page shows the code; the user copies it. */
-async function copyCode(url: string): Promise<string> {
-  const page = await (await fetch(url)).text();
-  return /id="code" readonly value="([^"]+)"/.exec(page)![1]!;
-}

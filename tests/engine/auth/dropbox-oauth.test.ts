@@ -19,7 +19,7 @@ import { dropboxCallbackPath } from '../../../src/engine/auth/dropbox-loopback.t
 import { openDropboxBackend } from '../../../src/engine/storage/dropbox/open-dropbox-backend.ts';
 import { MemorySecretStore, secretAccounts } from '../../../src/engine/secrets/secret-store.ts';
 import { dropboxEndpoints } from '../../../src/engine/storage/dropbox/endpoints.ts';
-import { DropboxEmulator } from '../../emulators/dropbox/server.ts';
+import { copySignInCode, DropboxEmulator } from '../../emulators/dropbox/server.ts';
 import { emulatorBackend, fastRetry } from '../../emulators/dropbox/test-support.ts';
 
 let emu: DropboxEmulator;
@@ -46,12 +46,6 @@ async function browser(url: string): Promise<void> {
   expect(await back.text()).toContain('You are signed in');
 }
 
-/** The no-redirect page shows the code; the user copies it. */
-async function copyCode(url: string): Promise<string> {
-  const page = await (await fetch(url)).text();
-  return /id="code" readonly value="([^"]+)"/.exec(page)![1]!;
-}
-
 beforeAll(async () => {
   port = await freePort();
   port2 = await freePort();
@@ -59,7 +53,12 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.close());
 
-const config = (): { appKey: string; endpoints: ReturnType<DropboxEmulator['endpoints']>; env: NodeJS.ProcessEnv; retry: typeof fastRetry } => ({
+const config = (): {
+  appKey: string;
+  endpoints: ReturnType<DropboxEmulator['endpoints']>;
+  env: NodeJS.ProcessEnv;
+  retry: typeof fastRetry;
+} => ({
   appKey: emu.appKey,
   endpoints: emu.endpoints(),
   env: {},
@@ -95,7 +94,11 @@ describe('loopback sign-in', () => {
     const later = await DropboxTokenProvider.fromSecretStore(secrets, result.accountId, config());
     expect(await later.accessToken()).toMatch(/^sl\./);
     expect(later.refreshes).toBe(1);
-    const reopened = await openDropboxBackend('dropbox:/Apps/Lifeboat/signed-in', { ...config(), secrets, accountId: result.accountId });
+    const reopened = await openDropboxBackend('dropbox:/Apps/Lifeboat/signed-in', {
+      ...config(),
+      secrets,
+      accountId: result.accountId,
+    });
     expect((await reopened.list('snapshots')).map((f) => f.name)).toEqual(['b'.repeat(64)]);
     await expect(
       openDropboxBackend('dropbox:/x', { ...config(), secrets, accountId: 'dbid:someone-else' }),
@@ -131,7 +134,10 @@ describe('loopback sign-in', () => {
   });
 
   it('a user who says no has cancelled the sign-in', async () => {
-    const denying = await DropboxEmulator.start({ redirectUris: [redirect(port)], authorizeDecision: 'deny' });
+    const denying = await DropboxEmulator.start({
+      redirectUris: [redirect(port)],
+      authorizeDecision: 'deny',
+    });
     try {
       const err = await signInToDropbox({
         appKey: denying.appKey,
@@ -156,7 +162,7 @@ describe('pasted-code sign-in (no redirect)', () => {
     const secrets = new MemorySecretStore();
     const flow = beginDropboxCodeSignIn({ ...config(), secrets });
     expect(new URL(flow.url).searchParams.has('redirect_uri')).toBe(false);
-    const result = await flow.complete(`  ${await copyCode(flow.url)}\n`);
+    const result = await flow.complete(`  ${await copySignInCode(flow.url)}\n`);
     expect(await secrets.get(secretAccounts.refreshToken('dropbox', result.accountId))).toBeTruthy();
   });
 
@@ -164,14 +170,16 @@ describe('pasted-code sign-in (no redirect)', () => {
     const secrets = new MemorySecretStore();
     const a = beginDropboxCodeSignIn({ ...config(), secrets });
     const b = beginDropboxCodeSignIn({ ...config(), secrets });
-    const codeForA = await copyCode(a.url);
+    const codeForA = await copySignInCode(a.url);
     const wrong = await b.complete(codeForA).catch((e: unknown) => e); // b's verifier, a's challenge
     expect(wrong).toMatchObject({ code: 'AUTH_REQUIRED', details: 'invalid_grant: invalid code verifier' });
     const reused = await a.complete(codeForA).catch((e: unknown) => e); // codes are single-use
     expect(reused).toMatchObject({ code: 'AUTH_REQUIRED' });
     expect((reused as { details: string }).details).toContain('invalid_grant');
     const c = beginDropboxCodeSignIn({ ...config(), secrets });
-    await expect(c.complete(await copyCode(c.url))).resolves.toMatchObject({ accountId: emu.oauth.account.accountId });
+    await expect(c.complete(await copySignInCode(c.url))).resolves.toMatchObject({
+      accountId: emu.oauth.account.accountId,
+    });
     await expect(c.complete('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
@@ -179,14 +187,24 @@ describe('pasted-code sign-in (no redirect)', () => {
 describe('tokens', () => {
   it('refreshes shortly before expiry, one refresh for many parallel callers', async () => {
     const { refreshToken, accessToken } = emu.issueToken();
-    const soon = new DropboxTokenProvider({ ...config(), refreshToken, accessToken, expiresAt: Date.now() + 4 * 60_000 });
+    const soon = new DropboxTokenProvider({
+      ...config(),
+      refreshToken,
+      accessToken,
+      expiresAt: Date.now() + 4 * 60_000,
+    });
     const before = emu.oauth.stats.refreshGrants;
     const tokens = await Promise.all(Array.from({ length: 8 }, () => soon.accessToken()));
     expect(new Set(tokens).size).toBe(1);
     expect(tokens[0]).not.toBe(accessToken);
     expect(soon.refreshes).toBe(1);
     expect(emu.oauth.stats.refreshGrants - before).toBe(1);
-    const fresh = new DropboxTokenProvider({ ...config(), refreshToken, accessToken, expiresAt: Date.now() + 3600_000 });
+    const fresh = new DropboxTokenProvider({
+      ...config(),
+      refreshToken,
+      accessToken,
+      expiresAt: Date.now() + 3600_000,
+    });
     expect(await fresh.accessToken()).toBe(accessToken);
     expect(fresh.refreshes).toBe(0);
   });
@@ -196,13 +214,20 @@ describe('tokens', () => {
     const result = await signInToDropbox({ ...config(), secrets, openUrl: browser, ports: [port] });
     const backend = emulatorBackend(emu, 'dropbox:/Apps/Lifeboat/revoked', { tokens: result.tokens });
     await backend.write('keys', 'a'.repeat(64), Buffer.from('key'));
-    emu.oauth.revokeRefreshToken((await secrets.get(secretAccounts.refreshToken('dropbox', result.accountId)))!);
-    await expect(backend.list('keys')).rejects.toMatchObject({ code: 'AUTH_REQUIRED', message: 'Sign in to Dropbox again.' });
+    emu.oauth.revokeRefreshToken(
+      (await secrets.get(secretAccounts.refreshToken('dropbox', result.accountId)))!,
+    );
+    await expect(backend.list('keys')).rejects.toMatchObject({
+      code: 'AUTH_REQUIRED',
+      message: 'Sign in to Dropbox again.',
+    });
     await expect(result.tokens.accessToken({ forceRefresh: true })).rejects.toMatchObject({
       code: 'AUTH_REQUIRED',
       details: 'invalid_grant: refresh token is invalid or revoked',
     });
-    await expect(DropboxTokenProvider.fromSecretStore(new MemorySecretStore(), 'dbid:nobody')).rejects.toMatchObject({
+    await expect(
+      DropboxTokenProvider.fromSecretStore(new MemorySecretStore(), 'dbid:nobody'),
+    ).rejects.toMatchObject({
       code: 'AUTH_REQUIRED',
     });
   });
@@ -213,7 +238,9 @@ describe('tokens', () => {
     const result = await importRefreshToken(` ${refreshToken} `, { ...config(), secrets });
     expect(result.accountId).toBe(emu.oauth.account.accountId);
     expect(await secrets.get(secretAccounts.refreshToken('dropbox', result.accountId))).toBe(refreshToken);
-    await expect(importRefreshToken('not-a-token', { ...config(), secrets: new MemorySecretStore() })).rejects.toMatchObject({
+    await expect(
+      importRefreshToken('not-a-token', { ...config(), secrets: new MemorySecretStore() }),
+    ).rejects.toMatchObject({
       code: 'AUTH_REQUIRED',
     });
   });
