@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LifeboatError } from '../../../src/shared/errors.ts';
 import { decodeBlob } from '../../../src/engine/repo/blob-codec.ts';
 import { chunkLengths } from '../../../src/engine/repo/chunker.ts';
@@ -192,6 +192,25 @@ describe('file worker', () => {
         expect(createHash('sha256').update(plain).digest('hex')).toBe(b.id);
       }
     } finally {
+      await saver.close();
+    }
+  });
+
+  it('a "small" file that grew past the in-memory limit since the scan is read the regular way', async () => {
+    const path = join(dir, 'grew.log');
+    const data = sampleData(10 * 1024 * 1024, 11); // over smallFileReadLimit (8 MiB)
+    writeFileSync(path, data);
+    const store = makeStore();
+    const saver = new FileSaver({ key, isKnown: store.isKnown, saveBlob: store.saveBlob, workers: 1 });
+    // the one-file path, which streams (a batch would hold the whole file in memory)
+    const alone = vi.spyOn(FileSaver.prototype as unknown as { attempt: () => unknown }, 'attempt');
+    try {
+      const result = await saver.saveFile(path, { size: 1200 }); // what the scanner saw a moment ago
+      expect(alone).toHaveBeenCalledTimes(1);
+      expect(result).toMatchObject({ chunks: expectedChunks(data), bytesRead: data.length, changed: false });
+      expect(store.blobs.size).toBe(new Set(expectedChunks(data).map((c) => c.id)).size);
+    } finally {
+      alone.mockRestore();
       await saver.close();
     }
   });

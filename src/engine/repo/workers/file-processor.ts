@@ -93,7 +93,14 @@ export interface SmallFilesTask {
 }
 
 /** Per file: its result, or why it could not be read (the others are stored all the same). */
-export type SmallFileOutcome = { ok: true; result: FileResult } | { ok: false; error: WireError };
+export type SmallFileOutcome =
+  | { ok: true; result: FileResult }
+  | { ok: false; error: WireError }
+  /** It grew past smallFileReadLimit since the scan: read it as a big file instead (not whole, in memory). */
+  | { ok: false; grown: true };
+
+/** A "small" file is read whole into memory only up to this size. */
+export const smallFileReadLimit = 8 * 1024 * 1024;
 
 export interface SmallFilesResult {
   files: SmallFileOutcome[];
@@ -266,7 +273,12 @@ export async function processSmallFiles(
   for (const path of task.paths) {
     if (ctx.signal.aborted) throw cancelledError('Reading the files');
     try {
-      const { data, before, after } = readWhole(path);
+      const read = readWhole(path);
+      if (!read) {
+        files.push({ ok: false, grown: true });
+        continue;
+      }
+      const { data, before, after } = read;
       const first = batch.length;
       const chunks: ChunkRef[] = [];
       let offset = 0;
@@ -316,7 +328,7 @@ export async function processSmallFiles(
  * runs in a worker thread, where blocking costs nothing, while each async call would be a round
  * trip through libuv's few threads shared by the whole process (five per file).
  */
-function readWhole(path: string): { data: Buffer; before: FileStat; after: FileStat } {
+function readWhole(path: string): { data: Buffer; before: FileStat; after: FileStat } | undefined {
   let fd: number;
   try {
     fd = openSync(path, openFlags);
@@ -327,6 +339,7 @@ function readWhole(path: string): { data: Buffer; before: FileStat; after: FileS
     const stats = fstatSync(fd, { bigint: true });
     if (!stats.isFile()) throw notRegular(path);
     const before = toFileStat(stats);
+    if (before.size > smallFileReadLimit) return undefined;
     // one byte more than the size: a file that grew since the scan shows it without another read
     const buf = Buffer.allocUnsafe(before.size + 1);
     let filled = 0;

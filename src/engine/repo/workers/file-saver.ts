@@ -284,7 +284,10 @@ export class FileSaver {
           requests.forEach((request, i) => {
             const outcome = files[i];
             if (!outcome) request.reject(new LifeboatError('INTERNAL', `No result for ${request.path}.`));
-            else if (!outcome.ok) request.reject(fromWireError(outcome.error));
+            else if ('grown' in outcome) {
+              const { size: _scanned, ...rest } = request.options;
+              this.attempt(request.path, rest).then(request.resolve, request.reject);
+            } else if (!outcome.ok) request.reject(fromWireError(outcome.error));
             else {
               request.options.onProgress?.(outcome.result.bytesRead);
               request.resolve({ result: outcome.result, dependencies });
