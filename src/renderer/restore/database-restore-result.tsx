@@ -1,63 +1,25 @@
-import { Alert, Box, Button, Code, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Box, Button, Code, Group, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProgressEvent } from '../../shared/contract.ts';
 import type { DatabaseRestoreReport } from '../../shared/sources.ts';
-import { useEvent } from '../api/client-context.tsx';
 import { LabelledValues } from '../components/labelled-values.tsx';
 import { useFormat } from '../i18n/format.ts';
-import { useCancelRestore } from './queries.ts';
-import { formatEta } from './restore-model.ts';
+import { RestoreProgressPanel, useRestoreProgress } from './restore-progress.tsx';
 
 /** The running database restore: the copy streaming in, then counting what came back; Cancel. */
 export function DatabaseRestoreProgress({ name }: { name: string }) {
   const { t } = useTranslation();
-  const format = useFormat();
-  const cancel = useCancelRestore();
-  const [progress, setProgress] = useState<ProgressEvent | null>(null);
-  useEvent('progress', (event) => {
-    if (event.operation === 'restore-database') setProgress(event);
-  });
+  const progress = useRestoreProgress('restore-database');
   const checking = progress?.phase === 'checking';
-  const total = progress?.bytesTotal ?? null;
-  const percent = progress && total && !checking ? Math.min(100, (progress.bytesDone / total) * 100) : null;
-  const label = checking
-    ? t('restore.database.progress.checking')
-    : t('restore.database.progress.restoring', { name });
-
   return (
-    <Paper withBorder radius="md" p="lg" role="status" aria-live="polite">
-      <Stack gap="sm">
-        <Text fw={600}>{label}</Text>
-        <Progress
-          value={percent ?? 100}
-          animated={percent === null}
-          striped={percent === null}
-          aria-label={label}
-        />
-        {progress && !checking && (
-          <Group gap="lg">
-            <Text size="sm">
-              {total
-                ? t('restore.progress.bytesOf', {
-                    done: format.bytes(progress.bytesDone),
-                    total: format.bytes(total),
-                  })
-                : format.bytes(progress.bytesDone)}
-            </Text>
-            {progress.etaSeconds !== null && (
-              <Text size="sm">{t('restore.progress.eta', { time: formatEta(progress.etaSeconds) })}</Text>
-            )}
-          </Group>
-        )}
-        <Group>
-          <Button variant="default" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
-            {t('restore.progress.cancel')}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <RestoreProgressPanel
+      label={
+        checking
+          ? t('restore.database.progress.checking')
+          : t('restore.database.progress.restoring', { name })
+      }
+      amounts={checking ? null : progress}
+    />
   );
 }
 

@@ -15,7 +15,7 @@ import type { BackupStats, BackupWarning } from './backup-types.ts';
 import type { BlobSink } from './blob-sink.ts';
 import { fileChanged, fileNode, nodeFromEntry } from './node-from-entry.ts';
 import type { ChangeOptions } from './node-from-entry.ts';
-import type { ProgressTracker } from './progress.ts';
+import { countedRead, type ProgressTracker } from './progress.ts';
 import type { ScanEntry } from './scanner.ts';
 import type { ChangeCounters } from './summary.ts';
 import type { FutureNode } from './tree-builder.ts';
@@ -147,19 +147,9 @@ export class FileStage {
 
   private async readOnce(entry: ScanEntry): Promise<FileResult> {
     const o = this.o;
-    let reported = 0;
-    const result = await o.saver().saveFile(entry.path, {
-      size: entry.size,
-      signal: o.signal,
-      onProgress: (bytes) => {
-        reported += bytes;
-        o.progress.bytes(bytes);
-      },
-    });
-    o.progress.bytes(result.bytesRead - reported);
-    o.stats.filesRead++;
-    o.stats.bytesRead += result.bytesRead;
-    return result;
+    return countedRead(o.progress, o.stats, (onProgress) =>
+      o.saver().saveFile(entry.path, { size: entry.size, signal: o.signal, onProgress }),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * like restic's scanner goroutine; until it finishes the totals are null. Every reported number is
  * monotonic: a total grows when the backup finds more than the pre-scan counted.
  */
-import type { BackupPhase, BackupProgress } from './backup-types.ts';
+import type { BackupPhase, BackupProgress, BackupStats } from './backup-types.ts';
 import { scan } from './scanner.ts';
 import type { ScanOptions } from './scanner.ts';
 
@@ -122,6 +122,26 @@ export class ProgressTracker {
  * Counts regular files and their bytes below the sources, feeding the tracker; marks the totals
  * known when done. Errors are ignored (the backup's own scan reports them).
  */
+/**
+ * Runs one read of a file or stream, passing its bytes to the progress as they are chunked, then the
+ * rest once it is done (a short read), and counts it in the stats.
+ */
+export async function countedRead<R extends { bytesRead: number }>(
+  progress: ProgressTracker,
+  stats: BackupStats,
+  read: (onProgress: (bytes: number) => void) => Promise<R>,
+): Promise<R> {
+  let reported = 0;
+  const result = await read((bytes) => {
+    reported += bytes;
+    progress.bytes(bytes);
+  });
+  progress.bytes(result.bytesRead - reported);
+  stats.filesRead++;
+  stats.bytesRead += result.bytesRead;
+  return result;
+}
+
 export async function preScan(
   sources: readonly string[],
   opts: Pick<ScanOptions, 'excludes' | 'iexcludes' | 'oneFileSystem' | 'signal'>,

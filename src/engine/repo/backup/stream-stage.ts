@@ -18,7 +18,7 @@ import { StreamReadError } from '../workers/file-saver.ts';
 import type { FileSaver } from '../workers/file-saver.ts';
 import type { BackupStats, BackupWarning } from './backup-types.ts';
 import type { ParentWalker } from './parent-tree.ts';
-import type { ProgressTracker } from './progress.ts';
+import { countedRead, type ProgressTracker } from './progress.ts';
 import type { ChangeCounters } from './summary.ts';
 import { groupName, userName } from './user-names.ts';
 
@@ -141,21 +141,11 @@ async function saveEntry(entry: StreamEntry, d: StreamStageDeps): Promise<TreeNo
   const label = `/${parts.join('/')}`;
   d.progress.fileStarted(label);
   d.progress.found(1, entry.size ?? entry.sizeHint ?? 0);
-  let reported = 0;
   try {
     const stream = await fromSource(d.signal, () => entry.open());
-    const result = await fromSource(d.signal, () =>
-      d.saver().saveStream(label, stream, {
-        signal: d.signal,
-        onProgress: (bytes) => {
-          reported += bytes;
-          d.progress.bytes(bytes);
-        },
-      }),
+    const result = await countedRead(d.progress, d.stats, (onProgress) =>
+      fromSource(d.signal, () => d.saver().saveStream(label, stream, { signal: d.signal, onProgress })),
     );
-    d.progress.bytes(result.bytesRead - reported);
-    d.stats.filesRead++;
-    d.stats.bytesRead += result.bytesRead;
     return streamNode(
       parts.at(-1)!,
       entry,

@@ -130,10 +130,10 @@ interface SmallFileRequest {
   reject(err: unknown): void;
 }
 
-/** A batch of small files goes to a worker when it holds this many files or bytes, or after batchWaitMs. */
-const batchFiles = 64;
-const batchBytes = 2 * 1024 * 1024;
-const batchWaitMs = 2;
+/** A batch of small files goes to a worker when it holds this many files or bytes, or after smallBatchWaitMs. */
+const smallBatchFiles = 64;
+const smallBatchBytes = 2 * 1024 * 1024;
+const smallBatchWaitMs = 2;
 
 interface Claim {
   owner: number;
@@ -249,8 +249,8 @@ export class FileSaver {
     return new Promise((resolve, reject) => {
       this.small.push({ path, options, resolve, reject });
       this.smallBytes += options.size ?? 0;
-      if (this.small.length >= batchFiles || this.smallBytes >= batchBytes) this.sendBatch();
-      else this.smallTimer ??= setTimeout(() => this.sendBatch(), batchWaitMs);
+      if (this.small.length >= smallBatchFiles || this.smallBytes >= smallBatchBytes) this.sendBatch();
+      else this.smallTimer ??= setTimeout(() => this.sendBatch(), smallBatchWaitMs);
     });
   }
 
